@@ -1,0 +1,55 @@
+"""Writing a run's outputs: the results table (atomically), its config and its figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from sim.config import SimConfig
+from sim.run import config_dict, config_hash
+
+RESULTS = "results.parquet"
+
+
+def write_atomic(path: Path, write) -> None:
+    """Write a file through a temporary name in the same folder, then rename it into place.
+
+    A reader (the collector, a resumed sweep) therefore sees either no file or a whole one, even
+    if the process is killed mid-write.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_results(df: pd.DataFrame, out_dir: Path, cfg: SimConfig) -> Path:
+    """Write ``results.parquet`` and ``run_config.json`` (config, hash, seed) into ``out_dir``."""
+    meta = {"config_hash": config_hash(cfg), "seed": cfg.seed, "scenario": cfg.scenario,
+            "config": config_dict(cfg)}
+    write_atomic(out_dir / "run_config.json",
+                 lambda p: Path(p).write_text(json.dumps(meta, indent=1, sort_keys=True)))
+    target = out_dir / RESULTS
+    write_atomic(target, lambda p: df.to_parquet(p, index=False))
+    return target
+
+
+def finished(out_dir: Path, cfg: SimConfig) -> bool:
+    """True if ``out_dir`` already holds the complete results of this exact config and seed."""
+    meta_path, results = out_dir / "run_config.json", out_dir / RESULTS
+    if not (meta_path.exists() and results.exists()):
+        return False
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError):
+        return False
+    return meta.get("config_hash") == config_hash(cfg) and meta.get("seed") == cfg.seed

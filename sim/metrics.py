@@ -1,0 +1,150 @@
+"""Monthly outcomes, collected into one tidy long table.
+
+Each row is one value: ``month, metric, region, bloc, lab, value``; a dimension that does not
+apply to a metric is the empty string, and ``region == "global"`` is the aggregate over regions.
+:data:`METRICS` documents every metric with its unit; tests check the table against it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.enums import BLOCS, OPENNESS, Posture
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.model import MarketModel
+
+#: metric name -> (dimensions, unit and meaning)
+METRICS: dict[str, tuple[tuple[str, ...], str]] = {
+    "open_share": (("region",), "share of developers on open-weight models"),
+    "bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's models"),
+    "open_bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's "
+                                            "open-weight models"),
+    "frontier_capability": (("bloc",), "best capability of the bloc's labs, log10 effective FLOP"),
+    "us_china_gap_months": ((), "months of frontier progress the Chinese frontier trails the US"),
+    "open_closed_gap_months": ((), "months the best open model trails the best closed model"),
+    "closed_price_premium": ((), "closed API price / serving cost, user-weighted (x); "
+                                 "absent in months with no closed model"),
+    "n_open_labs": ((), "number of labs whose posture is open"),
+    "consumer_surplus": (("region",), "logsum welfare of the average developer, in units of "
+                                      "log price (1 = all prices divided by e)"),
+    "chip_access": (("bloc",), "share of wanted frontier chips the bloc obtains"),
+    "export_controls": (("region",), "share of frontier chips denied by the region's government"),
+    "lab_openness": (("lab",), "posture: 0 closed, 0.5 hybrid, 1 open"),
+    "lab_capability": (("lab",), "flagship capability, log10 effective FLOP"),
+    "lab_compute_h100e": (("lab",), "training compute, H100 equivalents"),
+    "lab_revenue_usd_bn": (("lab",), "revenue in the month, USD bn (API + captured services)"),
+    "lab_cash_usd_bn": (("lab",), "cash, USD bn; negative = funding raised beyond revenue"),
+    "lab_developer_share": (("lab",), "global share of developers on the lab's models"),
+    "lab_price_usd_per_mtok": (("lab",), "flagship price to developers, USD per Mtok"),
+    "derivatives": (("lab",), "cumulative derivative models of the lab's open family"),
+}
+COLUMNS = ["month", "metric", "region", "bloc", "lab", "value"]
+
+
+class Recorder:
+    """Appends one month of outcomes at a time; :meth:`frame` returns the tidy table."""
+
+    def __init__(self, model: "MarketModel"):
+        self.model = model
+        self.cols: dict[str, list] = {c: [] for c in COLUMNS}
+
+    def _add(self, metric: str, values, region="", bloc="", lab="") -> None:
+        values = np.atleast_1d(np.asarray(values, dtype=float))
+        n = values.size
+        month = self.model.month
+        c = self.cols
+        c["month"].extend([month] * n)
+        c["metric"].extend([metric] * n)
+        for key, dim in (("region", region), ("bloc", bloc), ("lab", lab)):
+            c[key].extend(dim if isinstance(dim, list) else [dim] * n)
+        c["value"].extend(values.tolist())
+
+    def collect(self) -> None:
+        """Record this month's outcomes."""
+        m = self.model
+        self._market_shares(m)
+        self._capability(m)
+        self._labs(m)
+
+    def _market_shares(self, m: "MarketModel") -> None:
+        pop, menu = m.developers, m.menu
+        regions = m.region_names + ["global"]
+        counts = np.zeros((len(regions), menu.lab.size))
+        on = pop.choice >= 0
+        np.add.at(counts, (pop.region[on], pop.choice[on]), 1.0)
+        counts[-1] = counts[:-1].sum(axis=0)
+        sizes = np.array([s.size for s in pop.region_slices] + [pop.n], dtype=float)
+        share = counts / np.maximum(sizes, 1.0)[:, None]
+        self._add("open_share", share[:, menu.is_open].sum(axis=1), region=regions)
+        blocs = [b.value for b in BLOCS]
+        by_bloc = np.stack([share[:, menu.bloc == b].sum(axis=1) for b in range(len(BLOCS))], 1)
+        open_by_bloc = np.stack([share[:, (menu.bloc == b) & menu.is_open].sum(axis=1)
+                                 for b in range(len(BLOCS))], 1)
+        rr = [r for r in regions for _ in blocs]
+        bb = blocs * len(regions)
+        self._add("bloc_share", by_bloc.ravel(), region=rr, bloc=bb)
+        self._add("open_bloc_share", open_by_bloc.ravel(), region=rr, bloc=bb)
+        self._add("consumer_surplus", self._surplus(m, sizes), region=regions)
+        closed = menu.exists & ~menu.is_open
+        if closed.any():
+            ratio = menu.price[closed] / menu.cost[closed]
+            users = counts[-1][closed]
+            w = users if users.sum() > 0 else np.ones_like(users)
+            self._add("closed_price_premium", float(np.average(ratio, weights=w)))
+
+    def _surplus(self, m: "MarketModel", sizes: np.ndarray) -> np.ndarray:
+        dev = m.cfg.developers
+        v = m.common_utility - dev.price_sensitivity * m.log_price + \
+            dev.open_preference * m.menu.is_open
+        z = np.where(m.access[0], v, -np.inf)
+        top = z.max(axis=1)
+        safe = np.where(np.isfinite(top), top, 0.0)
+        logsum = np.where(np.isfinite(top),
+                          safe + np.log(np.exp(z - safe[:, None]).sum(axis=1)), 0.0)
+        per_region = logsum / max(dev.price_sensitivity, 1e-9)
+        w = sizes[:-1]
+        total = float(np.average(per_region, weights=w)) if w.sum() > 0 else 0.0
+        return np.append(per_region, total)
+
+    def _capability(self, m: "MarketModel") -> None:
+        blocs = [b.value for b in BLOCS]
+        front = m.bloc_frontier()
+        shown = np.isfinite(front)
+        self._add("frontier_capability", front[shown], bloc=[b for b, s in zip(blocs, shown) if s])
+        self._add("us_china_gap_months", m.bloc_gap_months("US", "CN"))
+        menu = m.menu
+        opened = menu.exists & menu.is_open
+        closed = menu.exists & ~menu.is_open
+        if opened.any() and closed.any():
+            gap = (menu.capability[closed].max() - menu.capability[opened].max()) \
+                / m.cfg.model.capability_oom_per_month
+        else:
+            gap = 0.0
+        self._add("open_closed_gap_months", gap)
+        self._add("n_open_labs", sum(lab.posture is Posture.open for lab in m.labs))
+        self._add("chip_access", m.chip_access(), bloc=blocs)
+        controllers = [n for n, g in m.cfg.governments.items() if g.controls_target]
+        if controllers:
+            self._add("export_controls", [m.cfg.governments[n].export_controls
+                                          for n in controllers], region=controllers)
+
+    def _labs(self, m: "MarketModel") -> None:
+        names = m.lab_names
+        self._add("lab_openness", [OPENNESS[lab.posture] for lab in m.labs], lab=names)
+        self._add("lab_capability", m.capability, lab=names)
+        self._add("lab_compute_h100e", m.compute, lab=names)
+        self._add("lab_revenue_usd_bn", m.revenue, lab=names)
+        self._add("lab_cash_usd_bn", m.cash, lab=names)
+        self._add("lab_developer_share", m.family_share(), lab=names)
+        self._add("lab_price_usd_per_mtok", m.menu.price[0::2], lab=names)
+        self._add("derivatives", m.derivatives, lab=names)
+
+    def frame(self) -> pd.DataFrame:
+        """The collected rows as a DataFrame with columns :data:`COLUMNS`."""
+        df = pd.DataFrame(self.cols)
+        df["month"] = df["month"].astype("int32")
+        return df
