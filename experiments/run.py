@@ -63,5 +63,38 @@ def main(cfg: DictConfig) -> None:
         sys.exit(2)
 
 
-if __name__ == "__main__":
+#: Hydra flags that take a value (the value is not an override).
+_VALUED_FLAGS = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
+                 "--config-dir", "-cd", "--experimental-rerun", "--info", "-i"}
+
+
+def split_argv(argv: list[str]) -> tuple[list[str], bool]:
+    """Separate Hydra's flags from the overrides; return (overrides, is_multirun)."""
+    overrides, multirun, skip = [], False, False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("-m", "--multirun"):
+            multirun = True
+        elif arg in _VALUED_FLAGS:
+            skip = arg not in ("--info", "-i")
+        elif not arg.startswith("-"):
+            overrides.append(arg)
+    return overrides, multirun
+
+
+def cli() -> None:
+    """Check the whole command line (every job of a sweep) before Hydra starts any work."""
+    from experiments.preflight import preflight
+    overrides, multirun = split_argv(sys.argv[1:])
+    if not any(a in ("--help", "-h", "--hydra-help", "--info", "-i") for a in sys.argv[1:]):
+        try:
+            preflight(overrides, multirun)
+        except ConfigError as err:
+            print(f"error: {err}", file=sys.stderr)
+            sys.exit(2)
     main()
+
+
+if __name__ == "__main__":
+    cli()

@@ -34,8 +34,9 @@ class LabConfig:
                               source="assumption informed by gap.* rows")
     openness_bias: float = param(0.0, lo=-5.0, hi=5.0, unit="normalised payoff per unit openness",
                                  source="assumption: strategic/ideological taste for openness")
-    cloud_capture: float = param(0.2, lo=0.0, hi=1.0, unit="share of own open-model serving revenue",
-                                 source="assumption: labs with a cloud host more of their open traffic")
+    cloud_capture: float = param(
+        0.2, lo=0.0, hi=1.0, unit="share of own open-model serving revenue",
+        source="assumption: labs with a cloud host more of their open traffic")
     release_interval_months: int = param(6, lo=1, hi=60, unit="months",
                                          source="assumption: flagship cadence 2024-2025")
     release_phase_month: int = param(0, lo=0, hi=59, unit="month of first release decision",
@@ -49,8 +50,8 @@ class LabConfig:
     cash_usd_bn: float = param(5.0, unit="USD bn", source="assumption")
     closed_api_blocked_regions: List[Region] = param(list, factory=True,
                                                      source="labs' own terms of service")
-    open_licence_excluded_regions: List[Region] = param(list, factory=True,
-                                                        source="model licences (Tencent-Hunyuan README)")
+    open_licence_excluded_regions: List[Region] = param(
+        list, factory=True, source="model licences (Tencent-Hunyuan README)")
 
 
 @dataclass
@@ -115,8 +116,8 @@ class DeveloperConfig:
     open_preference_sd: float = param(1.5, lo=0.0, hi=10.0, unit="utility", source="assumption")
     network_effect: float = param(0.4, lo=0.0, hi=5.0, unit="utility per log family share",
                                   source="assumption")
-    ecosystem_weight: float = param(0.25, lo=0.0, hi=5.0,
-                                    unit="utility per log(1 + derivatives/10k)", source="assumption")
+    ecosystem_weight: float = param(0.25, lo=0.0, hi=5.0, source="assumption",
+                                    unit="utility per log(1 + derivatives/10k)")
     switching_cost: float = param(1.5, lo=0.0, hi=20.0, unit="utility", source="assumption")
     within_family_switch: float = param(0.3, lo=0.0, hi=1.0,
                                         unit="share of switching cost within a lab's family",

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from sim.config import EventConfig, SimConfig
-from sim.enums import EventKind, Posture
+from sim.enums import OPENNESS, EventKind, Posture
 
 
 def _get(node: Any, key: str) -> Any:
@@ -74,6 +74,7 @@ def apply_event(model: Any, event: EventConfig) -> None:
     if event.kind is EventKind.lab_posture:
         lab = model.lab_by_name[event.target]
         lab.posture = Posture(event.value)
+        lab.expected_openness = OPENNESS[lab.posture]
         lab.locked = True
     elif event.kind is EventKind.set:
         model.set_param(event.target, event.value)

@@ -34,6 +34,8 @@ METRICS: dict[str, tuple[tuple[str, ...], str]] = {
     "chip_access": (("bloc",), "share of wanted frontier chips the bloc obtains"),
     "export_controls": (("region",), "share of frontier chips denied by the region's government"),
     "lab_openness": (("lab",), "posture: 0 closed, 0.5 hybrid, 1 open"),
+    "lab_expected_openness": (("lab",), "openness the lab's last posture decision was expected "
+                                        "to give (probability-weighted; decision pressure)"),
     "lab_capability": (("lab",), "flagship capability, log10 effective FLOP"),
     "lab_compute_h100e": (("lab",), "training compute, H100 equivalents"),
     "lab_revenue_usd_bn": (("lab",), "revenue in the month, USD bn (API + captured services)"),
@@ -114,7 +116,8 @@ class Recorder:
         blocs = [b.value for b in BLOCS]
         front = m.bloc_frontier()
         shown = np.isfinite(front)
-        self._add("frontier_capability", front[shown], bloc=[b for b, s in zip(blocs, shown) if s])
+        self._add("frontier_capability", front[shown],
+                  bloc=[b for b, s in zip(blocs, shown, strict=True) if s])
         self._add("us_china_gap_months", m.bloc_gap_months("US", "CN"))
         menu = m.menu
         opened = menu.exists & menu.is_open
@@ -135,6 +138,7 @@ class Recorder:
     def _labs(self, m: "MarketModel") -> None:
         names = m.lab_names
         self._add("lab_openness", [OPENNESS[lab.posture] for lab in m.labs], lab=names)
+        self._add("lab_expected_openness", [lab.expected_openness for lab in m.labs], lab=names)
         self._add("lab_capability", m.capability, lab=names)
         self._add("lab_compute_h100e", m.compute, lab=names)
         self._add("lab_revenue_usd_bn", m.revenue, lab=names)

@@ -52,7 +52,7 @@ class MarketModel(mesa.Model):
         # Separate streams per component: a scenario that changes how often labs draw does not
         # shift developers' draws (common random numbers across scenarios).
         seqs = np.random.SeedSequence(cfg.seed).spawn(len(STREAMS))
-        self.streams = {n: np.random.default_rng(s) for n, s in zip(STREAMS, seqs)}
+        self.streams = {n: np.random.default_rng(s) for n, s in zip(STREAMS, seqs, strict=False)}
         self.month = 0
         self._init_labs()
         self.governments = {name: Government(self, name) for name in cfg.governments}

@@ -54,7 +54,8 @@ def plot_bloc_shares(df: pd.DataFrame, region: str = "ROW", ax=None):
     """Share of a region's developers on each bloc's models (solid) and open models (dashed)."""
     ax = ax or plt.subplots(figsize=(7, 4))[1]
     for bloc, colour in BLOC_COLOURS.items():
-        for metric, style, suffix in (("bloc_share", "-", "all"), ("open_bloc_share", "--", "open")):
+        for metric, style, suffix in (("bloc_share", "-", "all"),
+                                      ("open_bloc_share", "--", "open")):
             sel = series(df, metric, region=region, bloc=bloc).groupby("date", as_index=False)\
                 .value.mean()
             ax.plot(_dates(sel), sel.value, style, color=colour,

@@ -91,10 +91,8 @@ def posture_probabilities(payoffs: np.ndarray, current: Posture, inertia: float,
     return prob / prob.sum()
 
 
-def choose_posture(payoffs: np.ndarray, current: Posture, inertia: float, temperature: float,
-                   rng: np.random.Generator) -> Posture:
-    """Draw a posture from :func:`posture_probabilities`."""
-    prob = posture_probabilities(payoffs, current, inertia, temperature)
+def choose_posture(prob: np.ndarray, rng: np.random.Generator) -> Posture:
+    """Draw a posture from probabilities over (open, hybrid, closed)."""
     return POSTURES[int(rng.choice(len(POSTURES), p=prob))]
 
 
@@ -107,6 +105,8 @@ class Lab(mesa.Agent):
         self.name = name
         self.posture = posture
         self.locked = False  # set by a lab_posture event: the lab keeps that posture
+        #: openness the lab's last decision was expected to give (its decision pressure)
+        self.expected_openness = OPENNESS[posture]
 
     @property
     def params(self):
@@ -135,5 +135,6 @@ class Lab(mesa.Agent):
             political_cost=beh.political_cost, endorsement_reward=beh.endorsement_reward,
             release_cost=gov.open_release_cost if gov else 0.0,
             security_cost=beh.security_cost, community_value=beh.community_value)
-        self.posture = choose_posture(payoffs, self.posture, beh.inertia, beh.temperature,
-                                      m.streams["labs"])
+        prob = posture_probabilities(payoffs, self.posture, beh.inertia, beh.temperature)
+        self.expected_openness = float(prob @ _OPENNESS)
+        self.posture = choose_posture(prob, m.streams["labs"])

@@ -1,0 +1,152 @@
+"""Check a command line before any work starts: every key, every value, every job of a sweep.
+
+Hydra reports an unknown key without saying what is allowed, and a sweep would only find a bad
+value when the job holding it runs (perhaps hours in). :func:`preflight` therefore parses the
+overrides with Hydra's own parser, checks each key against the typed schema (naming the allowed
+keys), expands the sweep exactly as Hydra's basic sweeper does (including ``hydra.sweeper.params``
+from a ``+sweep=`` file), composes each distinct job config and validates it with
+:func:`sim.validate.validate`. The first problem raises :class:`~sim.validate.ConfigError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any, Iterable
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
+from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.config import SimConfig
+from sim.hydra_conf import CONFIG_DIR, AppConfig, register, to_sim_config
+from sim.validate import ConfigError, validate
+
+#: Config groups a user may select on the command line, beside the schema's keys.
+GROUPS = ("scenario", "sweep", "uncertainty")
+MAX_JOBS_CHECKED = 100_000
+
+
+def _options(group: str) -> list[str]:
+    folder = CONFIG_DIR / group
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def check_key(key: str) -> None:
+    """Raise ConfigError if ``key`` (dotted) is not a key of the schema."""
+    node: Any = AppConfig()
+    walked = []
+    for part in key.split("."):
+        if dataclasses.is_dataclass(node):
+            names = [f.name for f in dataclasses.fields(node)]
+        elif isinstance(node, dict):
+            names = list(node)
+            if walked and walked[-1] in ("events", "scenario_parts", "bans"):
+                return  # filled by scenario files or free-form; checked after composing
+        else:
+            names = []
+        if part not in names:
+            where = ".".join(walked) or "the top level"
+            raise ConfigError(key, part, f"a key of {where}: {', '.join(map(str, names))}")
+        node = node[part] if isinstance(node, dict) else getattr(node, part)
+        walked.append(part)
+
+
+def _check_group(group: str, values: Iterable[str]) -> None:
+    allowed = _options(group)
+    for value in values:
+        for name in value.strip("[]").split(","):
+            name = name.strip()
+            if name and name not in allowed:
+                raise ConfigError(group, name, ", ".join(allowed))
+
+
+def _parse(overrides: list[str]):
+    try:
+        return OverridesParser.create().parse_overrides(overrides)
+    except HydraException as err:
+        raise ConfigError("override", " ".join(overrides), f"Hydra override syntax ({err})") \
+            from None
+
+
+def expand_jobs(overrides: list[str]) -> list[list[str]]:
+    """The override list of every job a multirun would launch (basic-sweeper semantics)."""
+    lists = []
+    for ov in _parse(overrides):
+        key = ov.get_key_element()
+        if ov.is_sweep_override():
+            lists.append([f"{key}={v}" for v in ov.sweep_string_iterator()])
+        else:
+            lists.append([f"{key}={ov.get_value_element_as_str()}"])
+    return [list(x) for x in itertools.product(*lists)]
+
+
+def _compose(overrides: list[str], with_hydra: bool = False):
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return compose("config", overrides=overrides, return_hydra_config=with_hydra)
+
+
+def _compose_sim(overrides: list[str]) -> SimConfig:
+    try:
+        return to_sim_config(_compose(overrides))
+    except (HydraException, OmegaConfBaseException) as err:
+        cause = err.__cause__ if err.__cause__ is not None else err
+        msg = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
+        key = next((ln.split(":", 1)[1].strip() for ln in msg if ln.startswith("full_key:")),
+                   "override")
+        bad = next((o.split("=", 1)[1] for o in overrides if o.lstrip("+~").startswith(key + "=")),
+                   " ".join(overrides))
+        raise ConfigError(key, bad, msg[0] if msg else str(err)) from None
+
+
+def preflight(overrides: list[str], multirun: bool = False) -> int:
+    """Check every key and every job's config; return the number of jobs. Raises ConfigError."""
+    register()
+    parsed = _parse(overrides)
+    for ov in parsed:
+        key = ov.get_key_element().lstrip("+~")
+        if key.startswith("hydra") or ov.is_delete():
+            continue
+        if key in GROUPS:
+            _check_group(key, ov.sweep_string_iterator() if ov.is_sweep_override()
+                         else [ov.get_value_element_as_str()])
+        elif not ov.is_add():
+            check_key(key)
+    if not multirun:
+        validate(_compose_sim(overrides))
+        return 1
+    plain = [o for o, p in zip(overrides, parsed, strict=False) if not p.is_sweep_override()]
+    hydra_cfg = _compose(plain, with_hydra=True).hydra
+    params = OmegaConf.to_container(hydra_cfg.sweeper.get("params") or {}, resolve=False)
+    extra = [f"{k}={v}" for k, v in params.items()
+             if k not in {p.get_key_element() for p in parsed}]
+    jobs = expand_jobs(overrides + extra)
+    if len(jobs) > MAX_JOBS_CHECKED:
+        raise ConfigError("sweep", len(jobs), f"at most {MAX_JOBS_CHECKED} jobs per sweep")
+    seen = set()
+    for job in jobs:
+        # jobs that differ only in the seed share one composed config: compose it once
+        seeds = [o for o in job if o.startswith("seed=")]
+        rest = tuple(o for o in job if not o.startswith("seed="))
+        for s in seeds:
+            check_seed(s.split("=", 1)[1])
+        if rest not in seen:
+            seen.add(rest)
+            validate(_compose_sim(list(rest)))
+    return len(jobs)
+
+
+def check_seed(text: str) -> None:
+    """Raise ConfigError unless ``text`` is a whole number in the seed's range."""
+    meta = {f.name: f.metadata for f in dataclasses.fields(SimConfig)}["seed"]
+    try:
+        seed = int(text)
+    except ValueError:
+        raise ConfigError("seed", text, f"a whole number in [{meta['lo']}, {meta['hi']}]") \
+            from None
+    if not meta["lo"] <= seed <= meta["hi"]:
+        raise ConfigError("seed", seed, f"a whole number in [{meta['lo']}, {meta['hi']}]")
