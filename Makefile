@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev
 
-.PHONY: run test install lint bench clean
+.PHONY: run baseline test install lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is needed (Mesa 3.5); found " + sys.version)'
@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The standard study: every scenario x 30 seeds in parallel, collected, summarised and plotted.
 run: $(STAMP)
+	$(PY) -m experiments.run -m +sweep=all_scenarios
+
+# One baseline run (seed 0) with its figures and summary.
+baseline: $(STAMP)
 	$(PY) -m experiments.run
 
 test: $(STAMP)

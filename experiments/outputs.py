@@ -8,7 +8,10 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from experiments.provenance import provenance
 from sim.config import SimConfig
 from sim.run import config_dict, config_hash
 
@@ -33,13 +36,23 @@ def write_atomic(path: Path, write) -> None:
 
 
 def write_results(df: pd.DataFrame, out_dir: Path, cfg: SimConfig) -> Path:
-    """Write ``results.parquet`` and ``run_config.json`` (config, hash, seed) into ``out_dir``."""
+    """Write ``results.parquet`` and ``run_config.json`` into ``out_dir``.
+
+    The table gets provenance columns (``config_hash``, ``sim_version``, ``git_commit``) and the
+    Parquet file carries the resolved config as JSON metadata, so any row can be re-run. The
+    config file is written first and the table last: a table on disk means a finished run.
+    """
+    prov = provenance()
     meta = {"config_hash": config_hash(cfg), "seed": cfg.seed, "scenario": cfg.scenario,
-            "config": config_dict(cfg)}
+            **prov, "config": config_dict(cfg)}
     write_atomic(out_dir / "run_config.json",
                  lambda p: Path(p).write_text(json.dumps(meta, indent=1, sort_keys=True)))
+    df = df.assign(config_hash=meta["config_hash"], **prov)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                           b"openmarket_run": json.dumps(meta).encode()})
     target = out_dir / RESULTS
-    write_atomic(target, lambda p: df.to_parquet(p, index=False))
+    write_atomic(target, lambda p: pq.write_table(table, p))
     return target
 
 

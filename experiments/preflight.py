@@ -121,7 +121,8 @@ def preflight(overrides: list[str], multirun: bool = False) -> int:
         return 1
     plain = [o for o, p in zip(overrides, parsed, strict=False) if not p.is_sweep_override()]
     hydra_cfg = _compose(plain, with_hydra=True).hydra
-    params = OmegaConf.to_container(hydra_cfg.sweeper.get("params") or {}, resolve=False)
+    node = hydra_cfg.sweeper.get("params")
+    params = OmegaConf.to_container(node, resolve=False) if node is not None else {}
     extra = [f"{k}={v}" for k, v in params.items()
              if k not in {p.get_key_element() for p in parsed}]
     jobs = expand_jobs(overrides + extra)

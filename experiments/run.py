@@ -10,6 +10,7 @@ Each run writes ``results.parquet`` (the tidy table), ``run_config.json`` and, u
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 from pathlib import Path
@@ -83,10 +84,20 @@ def split_argv(argv: list[str]) -> tuple[list[str], bool]:
     return overrides, multirun
 
 
+def sweep_name(overrides: list[str]) -> str:
+    """A folder name fixed by the sweep's overrides, so the same command resumes the same sweep."""
+    digest = hashlib.sha1(" ".join(sorted(overrides)).encode()).hexdigest()[:10]
+    return f"sweep-{digest}"
+
+
 def cli() -> None:
     """Check the whole command line (every job of a sweep) before Hydra starts any work."""
     from experiments.preflight import preflight
     overrides, multirun = split_argv(sys.argv[1:])
+    named = any(o.split("=", 1)[0].lstrip("+") in ("output.sweep_name", "hydra.sweep.dir", "sweep")
+                for o in overrides)
+    if multirun and not named:
+        sys.argv.append(f"output.sweep_name={sweep_name(overrides)}")
     if not any(a in ("--help", "-h", "--hydra-help", "--info", "-i") for a in sys.argv[1:]):
         try:
             preflight(overrides, multirun)

@@ -26,8 +26,12 @@ CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
 class OutputConfig:
     """What a command-line run writes besides the results table."""
 
-    figures: bool = True  # PNG figures of the main outcomes
+    figures: bool = True  # PNG figures of the main outcomes (single runs and collected sweeps)
     summary: bool = True  # print the summary table
+    #: Folder name of a sweep under outputs/sweeps/. Empty: derived from the command line, so
+    #: the same command always writes to (and resumes) the same folder.
+    sweep_name: str = ""
+    collect: bool = True  # gather a finished sweep into one table, summary and figures
 
 
 @dataclass

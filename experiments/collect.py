@@ -1,0 +1,170 @@
+"""Gather a sweep folder into one tidy table, a scenario comparison and figures.
+
+    python -m experiments.collect outputs/sweeps/all_scenarios [--no-figures]
+
+Writes into the sweep folder:
+
+- ``sweep_results.parquet``: every run's rows (run id, scenario, seed, month, metric, dimensions,
+  value), the swept parameters as columns, and provenance (config hash, package version, git
+  commit). Runs are streamed one at a time, so a sweep larger than memory collects fine.
+- ``scenario_summary.csv``: per scenario, metric and checkpoint month, the mean and 90% interval
+  across seeds, and the paired difference from baseline (same seed, same parameters) with a 90%
+  confidence interval of the mean difference.
+- ``figures/``: each key outcome over time per scenario with bands, and each scenario's effect.
+
+Only complete results files are read: runs write them atomically (``experiments.outputs``), so a
+killed job leaves either a whole file or none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import yaml
+
+from experiments.outputs import RESULTS
+from sim.compare import KEY_OUTCOMES, checkpoint_months, scenario_summary
+
+COLLECTED = "sweep_results.parquet"
+SUMMARY = "scenario_summary.csv"
+#: Overrides that identify a job but are not model parameters.
+NOT_PARAMS = ("scenario", "seed", "output.", "hydra.", "sweep")
+
+
+@dataclass
+class CollectReport:
+    """What :func:`collect` found and wrote."""
+
+    sweep_dir: Path
+    n_runs: int = 0
+    n_rows: int = 0
+    params: list[str] = field(default_factory=list)
+    table: Path | None = None
+    summary: Path | None = None
+    figures: list[Path] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """A few lines for the terminal."""
+        lines = [f"collected {self.n_runs} runs ({self.n_rows:,} rows) from {self.sweep_dir}"]
+        if self.table:
+            lines.append(f"  table:   {self.table}")
+        if self.summary:
+            lines.append(f"  summary: {self.summary}")
+        lines += [f"  figure:  {p}" for p in self.figures]
+        return "\n".join(lines)
+
+
+def find_runs(sweep_dir: Path) -> list[Path]:
+    """Run folders in a sweep folder that hold a complete results table, in name order."""
+    return sorted(p.parent for p in Path(sweep_dir).glob(f"*/{RESULTS}"))
+
+
+def job_params(run_dir: Path) -> dict[str, str]:
+    """The swept parameters of a job, read from Hydra's record of its overrides."""
+    path = run_dir / ".hydra" / "overrides.yaml"
+    if not path.exists():
+        return {}
+    params = {}
+    for item in yaml.safe_load(path.read_text()) or []:
+        key, _, value = str(item).partition("=")
+        key = key.lstrip("+~")
+        if not key.startswith(NOT_PARAMS):
+            params[key] = value
+    return params
+
+
+def _with_params(table: pa.Table, params: dict[str, str], keys: list[str]) -> pa.Table:
+    for key in keys:
+        table = table.append_column(key, pa.array([params.get(key, "")] * table.num_rows,
+                                                  pa.string()))
+    return table
+
+
+def write_collected(runs: list[Path], target: Path) -> tuple[int, list[str]]:
+    """Stream every run's table into one Parquet file (atomically); return rows and params."""
+    param_sets = {run: job_params(run) for run in runs}
+    keys = sorted({k for p in param_sets.values() for k in p})
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    writer, rows = None, 0
+    try:
+        for run in runs:
+            table = pq.read_table(run / RESULTS)
+            table = _with_params(table.replace_schema_metadata(None), param_sets[run], keys)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            rows += table.num_rows
+        if writer is not None:
+            writer.close()
+            os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return rows, keys
+
+
+def read_for_summary(table: Path, months: list[int] | None = None):
+    """Rows of the collected table at checkpoint months (all metrics) as a DataFrame."""
+    dataset = ds.dataset(table)
+    if months is None:
+        last = max(pq.read_table(table, columns=["month"]).column("month").to_pylist())
+        months = checkpoint_months(last + 1)
+    return dataset.to_table(filter=ds.field("month").isin(months)).to_pandas()
+
+
+def read_key_series(table: Path):
+    """Every month of the key outcomes (for time-series figures) as a DataFrame."""
+    metrics = sorted({m for m, *_ in KEY_OUTCOMES})
+    return ds.dataset(table).to_table(filter=ds.field("metric").isin(metrics)).to_pandas()
+
+
+def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
+    """Collect ``sweep_dir``: the one table, the scenario summary and (optionally) figures."""
+    sweep_dir = Path(sweep_dir)
+    report = CollectReport(sweep_dir)
+    runs = find_runs(sweep_dir)
+    report.n_runs = len(runs)
+    if not runs:
+        return report
+    report.table = sweep_dir / COLLECTED
+    report.n_rows, report.params = write_collected(runs, report.table)
+    summary = scenario_summary(read_for_summary(report.table), params=report.params)
+    report.summary = sweep_dir / SUMMARY
+    tmp = report.summary.with_suffix(".csv.tmp")
+    summary.to_csv(tmp, index=False)
+    os.replace(tmp, report.summary)
+    if figures:
+        from sim.plots import sweep_figures
+        report.figures = sweep_figures(read_key_series(report.table), summary,
+                                       sweep_dir / "figures")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m experiments.collect <sweep dir> [--no-figures]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", type=Path)
+    parser.add_argument("--no-figures", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"error: {args.sweep_dir} is not a folder", file=sys.stderr)
+        return 2
+    report = collect(args.sweep_dir, figures=not args.no_figures)
+    if report.n_runs == 0:
+        print(f"error: no finished runs (*/{RESULTS}) in {args.sweep_dir}", file=sys.stderr)
+        return 1
+    print(report.describe())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Sweeps through the real command line: collection, launchers, resuming after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.collect import COLLECTED, collect
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = ["model.n_developers=600", "model.horizon_months=20", "output.figures=false"]
+KEY = ["scenario", "seed", "month", "metric", "region", "bloc", "lab"]
+
+
+def sweep(out: Path, *args: str, python: str = sys.executable, timeout: int = 600):
+    cmd = [python, "-m", "experiments.run", "-m", *args, *SMALL, f"hydra.sweep.dir={out}"]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-4000:]
+    return res
+
+
+def collected(out: Path) -> pd.DataFrame:
+    df = pd.read_parquet(out / COLLECTED)
+    return df.sort_values(KEY).reset_index(drop=True)
+
+
+def test_two_scenario_multirun_collects_one_tidy_table(tmp_path):
+    res = sweep(tmp_path / "s", "scenario=baseline,alibaba_closes", "seed=0,1,2",
+                "hydra.launcher.n_jobs=2")
+    df = collected(tmp_path / "s")
+    assert sorted(df.groupby(["scenario", "seed"]).size().index) == [
+        (s, k) for s in ("alibaba_closes", "baseline") for k in (0, 1, 2)]
+    per_run = df.groupby("run_id").size()
+    assert per_run.nunique() == 1 and len(per_run) == 6
+    assert df.month.max() == 19
+    for col in ("config_hash", "sim_version", "git_commit", "date", "value"):
+        assert col in df.columns
+    summary = pd.read_csv(tmp_path / "s" / "scenario_summary.csv", keep_default_na=False)
+    row = summary[(summary.scenario == "alibaba_closes") & (summary.metric == "open_share")
+                  & (summary.region == "global") & (summary.month == 19)]
+    assert len(row) == 1 and row.n_seeds.iloc[0] == 3
+    assert float(row.lo.iloc[0]) <= float(row["mean"].iloc[0]) <= float(row.hi.iloc[0])
+    assert "collected 6 runs" in res.stdout
+
+
+def test_swept_parameters_become_columns(tmp_path):
+    sweep(tmp_path / "p", "developers.network_effect=0.0,1.0", "seed=0",
+          "hydra.launcher.n_jobs=2")
+    df = collected(tmp_path / "p")
+    assert set(df["developers.network_effect"]) == {"0.0", "1.0"}
+
+
+def test_serial_and_joblib_launchers_give_identical_results(tmp_path):
+    args = ["scenario=baseline,us_tightens_controls", "seed=0,1"]
+    sweep(tmp_path / "basic", *args, "hydra/launcher=basic")
+    sweep(tmp_path / "joblib", *args, "hydra.launcher.n_jobs=2")
+    a, b = collected(tmp_path / "basic"), collected(tmp_path / "joblib")
+    pd.testing.assert_frame_equal(a[KEY + ["value"]], b[KEY + ["value"]])
+
+
+def test_submitit_local_launcher_gives_identical_results(tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher")
+    args = ["scenario=baseline", "seed=0,1"]
+    sweep(tmp_path / "basic", *args, "hydra/launcher=basic")
+    sweep(tmp_path / "submitit", *args, "hydra/launcher=submitit_local",
+          "hydra.launcher.timeout_min=10")
+    a, b = collected(tmp_path / "basic"), collected(tmp_path / "submitit")
+    pd.testing.assert_frame_equal(a[KEY + ["value"]], b[KEY + ["value"]])
+
+
+def test_killed_sweep_resumes_to_exactly_the_uninterrupted_rows(tmp_path):
+    args = ["scenario=baseline,alibaba_closes", "seed=range(0,6)", "hydra.launcher.n_jobs=2"]
+    sweep(tmp_path / "whole", *args)
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "experiments.run", "-m", *args, *SMALL,
+           f"hydra.sweep.dir={out}"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(out.glob("*/results.parquet"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(list(out.glob("*/results.parquet")))
+    assert 0 < done_before < 12, "the kill should land mid-sweep"
+    assert not (out / COLLECTED).exists()
+    res = sweep(out, *args)  # the same command again
+    assert res.stdout.count("skipped") + res.stderr.count("skipped") >= done_before
+    pd.testing.assert_frame_equal(collected(out)[KEY + ["value"]],
+                                  collected(tmp_path / "whole")[KEY + ["value"]])
+
+
+def test_collect_command_line(tmp_path):
+    sweep(tmp_path / "c", "scenario=baseline", "seed=0,1", "output.collect=false")
+    assert not (tmp_path / "c" / COLLECTED).exists()
+    res = subprocess.run([sys.executable, "-m", "experiments.collect", str(tmp_path / "c")],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "c" / COLLECTED).exists()
+    assert (tmp_path / "c" / "figures" / "scenario_outcomes.png").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert collect(empty).n_runs == 0
