@@ -4,9 +4,9 @@ PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev
+EXTRAS ?= dev,viz
 
-.PHONY: run baseline test install lint bench clean
+.PHONY: run baseline test install ray-env explore lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is needed (Mesa 3.5); found " + sys.version)'
@@ -16,6 +16,18 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# A separate environment for the Ray launcher: hydra-ray-launcher pins cloudpickle<3, which the
+# main environment's joblib does not accept, so Ray lives in its own venv (tests use it too).
+RAY_VENV := .venv-ray
+RAY_STAMP := $(RAY_VENV)/.installed-stamp
+$(RAY_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(RAY_VENV)
+	$(RAY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RAY_VENV)/bin/python -m pip install --quiet -e ".[ray]"
+	@touch $(RAY_STAMP)
+
+ray-env: $(RAY_STAMP)
 
 # The standard study: every scenario x 30 seeds in parallel, collected, summarised and plotted.
 run: $(STAMP)
@@ -27,6 +39,10 @@ baseline: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Interactive explorer on http://127.0.0.1:8765/ (other host/port: EXPLORE_ARGS="--host 0.0.0.0 --port 9000")
+explore: $(STAMP)
+	$(PY) -m experiments.explore $(EXPLORE_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check sim experiments tests benchmarks

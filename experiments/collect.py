@@ -36,7 +36,7 @@ from sim.compare import KEY_OUTCOMES, checkpoint_months, scenario_summary
 COLLECTED = "sweep_results.parquet"
 SUMMARY = "scenario_summary.csv"
 #: Overrides that identify a job but are not model parameters.
-NOT_PARAMS = ("scenario", "seed", "output.", "hydra.", "sweep")
+NOT_PARAMS = ("scenario", "seed", "output.", "hydra.", "sweep")  # also covers seeds_per_job
 
 
 @dataclass
@@ -63,13 +63,20 @@ class CollectReport:
 
 
 def find_runs(sweep_dir: Path) -> list[Path]:
-    """Run folders in a sweep folder that hold a complete results table, in name order."""
-    return sorted(p.parent for p in Path(sweep_dir).glob(f"*/{RESULTS}"))
+    """Run folders of a sweep that hold a complete results table, in name order.
+
+    A job's results are in its folder, or in ``seed=<k>`` subfolders when it ran several seeds.
+    """
+    sweep_dir = Path(sweep_dir)
+    found = [*sweep_dir.glob(f"*/{RESULTS}"), *sweep_dir.glob(f"*/seed=*/{RESULTS}")]
+    return sorted(p.parent for p in found)
 
 
 def job_params(run_dir: Path) -> dict[str, str]:
     """The swept parameters of a job, read from Hydra's record of its overrides."""
     path = run_dir / ".hydra" / "overrides.yaml"
+    if not path.exists():
+        path = run_dir.parent / ".hydra" / "overrides.yaml"  # one seed of a multi-seed job
     if not path.exists():
         return {}
     params = {}

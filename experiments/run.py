@@ -11,8 +11,12 @@ Each run writes ``results.parquet`` (the tidy table), ``run_config.json`` and, u
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import hydra
@@ -20,7 +24,9 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments.outputs import finished, write_results
+from hydra_plugins.openmarket_sweeper.checked_sweeper import PREFLIGHT_ENV
 from sim.hydra_conf import CONFIG_DIR, register, to_sim_config
+from sim.config import SimConfig
 from sim.run import results_table, simulate
 from sim.validate import ConfigError
 
@@ -28,19 +34,35 @@ log = logging.getLogger(__name__)
 register()
 
 
-def run_job(cfg: DictConfig, out_dir: Path) -> Path:
-    """Run the model for a composed config and write its outputs into ``out_dir``."""
+def run_job(cfg: DictConfig, out_dir: Path) -> list[Path]:
+    """Run the model for a composed config (``seeds_per_job`` seeds) and write the outputs."""
     sim_cfg = to_sim_config(cfg)
+    n = cfg.seeds_per_job
+    paths = []
+    for seed in range(sim_cfg.seed, sim_cfg.seed + n):
+        folder = out_dir if n == 1 else out_dir / f"seed={seed}"
+        paths.append(run_one(replace(sim_cfg, seed=seed), folder, cfg.output))
+    return paths
+
+
+def run_one(sim_cfg: SimConfig, out_dir: Path, output) -> Path:
+    """Run one seed into ``out_dir`` unless its results are already there."""
     if finished(out_dir, sim_cfg):
         log.info("already finished, skipped: %s", out_dir)
         return out_dir / "results.parquet"
-    df = results_table(simulate(sim_cfg))
+    start = time.perf_counter()
+    model = simulate(sim_cfg)
+    model_seconds = time.perf_counter() - start
+    df = results_table(model)
     path = write_results(df, out_dir, sim_cfg)
-    if cfg.output.figures and not _is_multirun():
+    # kept apart from run_config.json so that a run's recorded inputs stay byte-identical
+    (out_dir / "timing.json").write_text(json.dumps(
+        {"model_seconds": model_seconds, "job_seconds": time.perf_counter() - start}))
+    if output.figures and not _is_multirun():
         from sim.plots import run_figures
         for fig_path in run_figures(df, out_dir):
             log.info("figure: %s", fig_path)
-    if cfg.output.summary and not _is_multirun():
+    if output.summary and not _is_multirun():
         from sim.summary import summary_table
         print(summary_table(df).to_string())
     log.info("results: %s", path)
@@ -104,6 +126,7 @@ def cli() -> None:
         except ConfigError as err:
             print(f"error: {err}", file=sys.stderr)
             sys.exit(2)
+        os.environ[PREFLIGHT_ENV] = "1"
     main()
 
 

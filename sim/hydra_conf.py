@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Dict, Optional, Sequence
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
@@ -17,6 +17,7 @@ from hydra.core.global_hydra import GlobalHydra
 from omegaconf import DictConfig, OmegaConf
 
 from sim.config import SimConfig
+from sim.params import param
 
 #: The project's ``configs/`` folder (the package is used from a clone of the repository).
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
@@ -39,11 +40,27 @@ class AppConfig(SimConfig):
     """The command-line config: the model's config plus output options."""
 
     output: OutputConfig = field(default_factory=OutputConfig)
+    #: Seeds run one after another in each sweep job (seed, seed+1, ...), each into its own
+    #: ``seed=<k>`` subfolder: amortises the per-job cost of Hydra for large sweeps, e.g.
+    #: ``seed=range(0,200,20) seeds_per_job=20`` runs 200 seeds in 10 jobs.
+    seeds_per_job: int = param(1, lo=1, hi=100_000, source="run setting")
+
+
+@dataclass
+class CheckedSweeperConf:
+    """Hydra's basic sweeper minus its repeated validation (``hydra_plugins/openmarket_sweeper``)."""
+
+    _target_: str = "hydra_plugins.openmarket_sweeper.checked_sweeper.CheckedSweeper"
+    max_batch_size: Optional[int] = None
+    params: Optional[Dict[str, str]] = None
 
 
 def register() -> None:
-    """Register the schema with Hydra's ConfigStore (idempotent)."""
-    ConfigStore.instance().store(name="app_schema", node=AppConfig)
+    """Register the schema and the sweeper with Hydra's ConfigStore (idempotent)."""
+    store = ConfigStore.instance()
+    store.store(name="app_schema", node=AppConfig)
+    store.store(group="hydra/sweeper", name="checked", node=CheckedSweeperConf,
+                provider="openmarket")
 
 
 def to_sim_config(cfg: DictConfig) -> SimConfig:

@@ -87,7 +87,7 @@ def default_governments(cls: Callable[..., Any]) -> dict[str, Any]:
         # source in official plans (policy.cn.ai_plus); levels are assumptions.
         "CN": cls(open_endorsement=0.5, content_rules_cost=0.1),
         # EU AI Act GPAI obligations (compliance), modest pre-InvestAI funding: assumptions.
-        "EU": cls(open_endorsement=0.3, open_subsidy_usd_bn_per_year=1.0, content_rules_cost=0.05),
+        "EU": cls(open_endorsement=0.3, open_subsidy_usd_bn_per_year=0.3, content_rules_cost=0.05),
         "ROW": cls(),
     }
 

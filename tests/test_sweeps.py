@@ -108,3 +108,22 @@ def test_collect_command_line(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert collect(empty).n_runs == 0
+
+
+@pytest.fixture(scope="session")
+def ray_python() -> str:
+    """Python of the Ray environment, built by `make ray-env` (Ray lives in its own venv)."""
+    res = subprocess.run(["make", "ray-env"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=900)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    return str(ROOT / ".venv-ray" / "bin" / "python")
+
+
+def test_ray_launcher_on_a_local_ray_instance_gives_identical_results(tmp_path, ray_python):
+    args = ["scenario=baseline,us_tightens_controls", "seed=0,1"]
+    sweep(tmp_path / "joblib", *args, "hydra.launcher.n_jobs=2")
+    res = sweep(tmp_path / "ray", *args, "hydra/launcher=ray",
+                "+hydra.launcher.ray.init.num_cpus=2", python=ray_python)
+    assert "collected 4 runs" in res.stdout
+    a, b = collected(tmp_path / "joblib"), collected(tmp_path / "ray")
+    pd.testing.assert_frame_equal(a[KEY + ["value"]], b[KEY + ["value"]])

@@ -1,0 +1,68 @@
+"""Benchmark: how much of a parallel sweep's wall time is spent in the model itself.
+
+    python -m benchmarks.bench_sweep [--runs 200] [--jobs 2]
+
+Runs ``--runs`` baseline seeds through the real command line with the joblib launcher
+(``--jobs`` workers) into a temporary folder, including the final collection, and compares the
+wall time with the model time each job records in ``timing.json``:
+
+    model share = sum(model seconds) / (jobs x wall seconds)
+
+The rest is launcher, config composition, result writing, process start and collection.
+``--seeds-per-job 1 20`` measures both one seed per Hydra job and 20 seeds per job
+(``seeds_per_job=20``), which spreads Hydra's fixed cost per job over more model time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_sweep(runs: int, jobs: int, out: Path, per_job: int = 1) -> dict:
+    """Run the sweep; return wall time, summed model and job time, and the model share."""
+    cmd = [sys.executable, "-m", "experiments.run", "-m", f"seed=range(0,{runs},{per_job})",
+           f"seeds_per_job={per_job}", f"hydra.launcher.n_jobs={jobs}",
+           f"hydra.sweep.dir={out}", "output.figures=false"]
+    start = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-3000:])
+    timings = [json.loads(p.read_text()) for p in [*out.glob("*/timing.json"),
+                                                    *out.glob("*/seed=*/timing.json")]]
+    model = sum(t["model_seconds"] for t in timings)
+    job = sum(t["job_seconds"] for t in timings)
+    return {"runs": len(timings), "per_job": per_job, "jobs": jobs, "wall_s": wall, "model_s": model, "job_s": job,
+            "model_share": model / (jobs * wall), "median_model_s": statistics.median(
+                t["model_seconds"] for t in timings)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seeds-per-job", type=int, nargs="+", default=[1, 20])
+    args = parser.parse_args(argv)
+    print("| runs | seeds per job | workers | wall (s) | model time (s, summed) "
+          "| model share of wall x workers | median model time per run (s) |")
+    print("|---|---|---|---|---|---|---|")
+    for per_job in args.seeds_per_job:
+        with tempfile.TemporaryDirectory() as tmp:
+            r = run_sweep(args.runs, args.jobs, Path(tmp) / "sweep", per_job)
+        print(f"| {r['runs']} | {per_job} | {r['jobs']} | {r['wall_s']:.1f} | {r['model_s']:.1f} "
+              f"| {r['model_share']:.0%} | {r['median_model_s']:.3f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

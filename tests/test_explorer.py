@@ -1,0 +1,356 @@
+"""The interactive explorer: page controls -> config, chart data, and the page in a real browser.
+
+The unit tests check that the page builds exactly the configs the command line builds. The
+``browser`` test starts the server (``python -m experiments.explore``), opens the page in headless
+Chromium through Playwright, moves a slider, steps the model and checks that charts render and
+numbers change; it saves the screenshot shown in the README (docs/img/explorer.png). Deselect it
+with ``-m "not browser"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from enum import Enum
+from pathlib import Path
+
+import pytest
+
+from experiments import explore
+from sim.events import resolve_path
+from sim.explorer import (LEVERS, SERIES, ExplorerModel, command_line, explorer_config,
+                          latest_rows, lever_overrides, page_params, scenario_names)
+from sim.hydra_conf import CONFIG_DIR, load_config
+from sim.run import with_overrides
+
+logging.getLogger("MESA").setLevel(logging.WARNING)
+
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOT = REPO / "docs" / "img" / "explorer.png"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--no-proxy-server"]
+
+#: A value away from the baseline for every control (the test fails if a control is added
+#: without one).
+MOVED = {"export_controls": 0.95, "control_leakage": 0.1, "us_ban_on_cn": "market",
+         "us_endorsement": 0.8, "cn_endorsement": 0.0, "eu_subsidy": 20.0,
+         "network_effect": 1.2, "n_developers": 2000, "seed": 7}
+
+
+def _plain(value):
+    return value.value if isinstance(value, Enum) else value
+
+
+# ----------------------------------------------------------------------------- controls -> config
+def test_scenario_choices_are_the_scenario_files():
+    files = {p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml")}
+    assert set(scenario_names()) == files
+    assert scenario_names()[0] == "baseline"
+    assert page_params()["scenario_name"]["values"] == scenario_names()
+
+
+@pytest.mark.parametrize("scenario", scenario_names())
+def test_scenario_on_the_page_is_the_command_line_scenario(scenario):
+    model = ExplorerModel(scenario_name=scenario)
+    assert model.overrides == []
+    assert model.cfg_initial == load_config(scenario)
+    assert model.command_line == f"python -m experiments.run scenario={scenario}"
+
+
+def test_controls_start_at_the_baseline_values():
+    base = load_config("baseline")
+    for name, lever in LEVERS.items():
+        current = resolve_path(base, lever.path)[2]
+        expected = lever.missing if current is None else _plain(current)
+        assert lever.default == expected, name
+        assert page_params()[name]["value"] == lever.default
+
+
+def test_export_control_slider_sets_us_export_controls():
+    model = ExplorerModel(export_controls=0.9)
+    assert model.overrides == ["governments.US.export_controls=0.9"]
+    assert model.cfg_initial.governments["US"].export_controls == 0.9
+    # nothing else moves
+    assert model.cfg_initial == with_overrides(load_config("baseline"),
+                                               {"governments.US.export_controls": 0.9})
+    frame = model.recorder.frame()
+    row = frame[(frame.metric == "export_controls") & (frame.region == "US")]
+    assert row.value.tolist() == [0.9]
+
+
+def test_every_control_has_a_test_value():
+    assert set(MOVED) == set(LEVERS)
+
+
+@pytest.mark.parametrize("name", sorted(MOVED))
+def test_each_control_sets_its_config_path_and_only_that(name):
+    lever, value = LEVERS[name], MOVED[name]
+    assert not lever.is_default(value)
+    cfg = explorer_config("baseline", lever_overrides({name: value}))
+    assert _plain(resolve_path(cfg, lever.path)[2]) == value
+    assert cfg == with_overrides(load_config("baseline"), {lever.path: value})
+
+
+def test_controls_at_their_start_value_keep_the_scenario_value():
+    # slider floats carry binary noise; they must not turn into overrides
+    start = {name: lever.default for name, lever in LEVERS.items()}
+    start["export_controls"] = 0.7000000000000001
+    assert lever_overrides(start) == []
+
+
+def test_overrides_are_command_line_syntax():
+    assert lever_overrides({"export_controls": 0.30000000000000004}) == \
+        ["governments.US.export_controls=0.3"]
+    assert lever_overrides({"n_developers": 5000.0}) == ["model.n_developers=5000"]
+    # bans is a dict the baseline leaves empty: Hydra needs ++ to add the key
+    assert lever_overrides({"us_ban_on_cn": "government"}) == \
+        ["++governments.US.bans.CN=government"]
+    with pytest.raises(KeyError):
+        lever_overrides({"not_a_control": 1})
+
+
+def test_displayed_command_line_composes_the_same_config():
+    model = ExplorerModel(scenario_name="us_bans_chinese_models", us_ban_on_cn="government",
+                          eu_subsidy=20.0, seed=3)
+    words = shlex.split(model.command_line)
+    assert words[:3] == ["python", "-m", "experiments.run"]
+    scenario = words[3].removeprefix("scenario=")
+    assert load_config(scenario, words[4:]) == model.cfg_initial
+    assert command_line("baseline", ["seed=1"]) == \
+        "python -m experiments.run scenario=baseline seed=1"
+
+
+def test_unknown_scenario_is_rejected():
+    with pytest.raises(ValueError, match="unknown scenario"):
+        explorer_config("no_such_scenario")
+
+
+# ----------------------------------------------------------------------------- model and charts
+def test_chart_columns_are_the_results_table():
+    model = ExplorerModel(n_developers=2000)
+    for _ in range(3):
+        model.step()
+    charts = model.datacollector.get_model_vars_dataframe()
+    assert list(charts.columns) == list(SERIES)
+    assert len(charts) == 4  # month 0 plus three steps
+    frame = model.recorder.frame()
+    for name, (metric, region, bloc, lab) in SERIES.items():
+        rows = frame[(frame.metric == metric) & (frame.region == region) & (frame.bloc == bloc)
+                     & (frame.lab == lab)].set_index("month").value
+        for month in range(4):
+            expected = rows.get(month, math.nan)
+            got = charts[name].iloc[month]
+            assert (math.isnan(got) and math.isnan(expected)) or got == expected, (name, month)
+
+
+def test_latest_rows_reads_only_the_last_month():
+    cols = {"month": [0, 0, 1, 1], "metric": ["a", "b", "a", "b"], "region": [""] * 4,
+            "bloc": [""] * 4, "lab": [""] * 4, "value": [1.0, 2.0, 3.0, 4.0]}
+    assert latest_rows(cols) == {("a", "", "", ""): 3.0, ("b", "", "", ""): 4.0}
+
+
+def test_play_stops_at_the_configured_horizon():
+    model = ExplorerModel(n_developers=1000)
+    steps = 0
+    while model.running and steps < 1000:
+        model.step()
+        steps += 1
+    assert model.month == model.horizon - 1 == load_config("baseline").model.horizon_months - 1
+    assert steps == model.horizon - 1
+
+
+def test_mesa_reset_rebuilds_the_model_from_page_values():
+    pytest.importorskip("solara", reason="the explorer page needs the viz extra")
+    from mesa.visualization.solara_viz import _build_model_init_kwargs, _check_model_params
+
+    model = ExplorerModel()
+    params = page_params()
+    _check_model_params(model, params)  # what SolaraViz checks when the page opens
+    values = {name: spec["value"] for name, spec in params.items()}
+    values.update(scenario_name="us_tightens_controls", export_controls=0.9)
+    kwargs = _build_model_init_kwargs(model, values, add_scenario_when_empty=True,
+                                      require_model_accepts_scenario=True)
+    rebuilt = type(model)(**kwargs)  # what the Reset button does
+    assert rebuilt.cfg_initial == load_config("us_tightens_controls",
+                                              ["governments.US.export_controls=0.9"])
+
+
+def test_page_components_show_model_values():
+    pytest.importorskip("solara", reason="the explorer page needs the viz extra")
+    from sim.explorer.app import CHART_SPECS
+    from sim.explorer.components import key_numbers_html, lab_table_html, month_label
+
+    for measures, *_ in CHART_SPECS:
+        assert set(measures) <= set(SERIES)
+    model = ExplorerModel(scenario_name="alibaba_closes", n_developers=1000)
+    for _ in range(18):  # the event fixes Alibaba's posture in month 18
+        model.step()
+    assert month_label(model) == "2026-07"
+    summary = key_numbers_html(model)
+    assert 'data-key="month">2026-07<' in summary
+    assert 'data-key="export_controls">0.70<' in summary
+    table = lab_table_html(model)
+    assert table.count("<tr data-lab=") == len(model.lab_names)
+    alibaba = table.split("data-lab='alibaba'")[1].split("</tr>")[0]
+    assert ">closed</span> *" in alibaba
+
+
+# ----------------------------------------------------------------------------- launcher
+def test_launcher_binds_to_localhost_by_default():
+    args = explore.parse_args([])
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    cmd = explore.solara_command(args.host, args.port)
+    assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
+    assert explore.APP in cmd and "--production" in cmd
+    assert "--host 0.0.0.0" in explore.banner("127.0.0.1", 8765)
+    assert "http://127.0.0.1:8765/" in explore.banner("127.0.0.1", 8765)
+    assert "anyone" in explore.banner("0.0.0.0", 9000)
+
+
+# ----------------------------------------------------------------------------- real browser
+def _install_chromium() -> str:
+    """Install Debian's chromium if missing; return why it is unavailable ('' if present)."""
+    if CHROMIUM.exists():
+        return ""
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        return (f"{CHROMIUM} is missing and cannot be installed here (needs root and apt-get): "
+                "run `apt-get install chromium`")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in ([apt, "update"], [apt, "install", "-y", "chromium"]):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        if done.returncode != 0:
+            return f"`{' '.join(cmd)}` failed: {done.stderr[-500:]}"
+    return "" if CHROMIUM.exists() else f"apt-get installed chromium but {CHROMIUM} is missing"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of Debian's headless-capable Chromium, installed on first use."""
+    pytest.importorskip("playwright.sync_api",
+                        reason="the browser test needs playwright: pip install -e .[dev]")
+    reason = _install_chromium()
+    if reason:
+        pytest.skip(reason)
+    return str(CHROMIUM)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    # No proxy: a proxy from the environment must not intercept the local server.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"explorer server exited ({proc.returncode}):\n{log.read_text()}")
+        try:
+            with opener.open(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"explorer server did not answer within {timeout} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def explorer_url(tmp_path_factory):
+    """Serve the page with the project's launcher on a free localhost port."""
+    pytest.importorskip("solara", reason="the explorer needs the viz extra: pip install -e .[viz]")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("explorer") / "server.log"
+    with open(log, "w") as out:
+        # Own session: teardown signals the server (exec'd by the launcher) and nothing else.
+        proc = subprocess.Popen([sys.executable, "-m", "experiments.explore", "--port", str(port)],
+                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        _wait_until_serving(f"http://127.0.0.1:{port}/", proc, log, timeout=60)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+
+
+def _chart_sources(page) -> list[str]:
+    """The chart images' sources, once every one of them has decoded to a non-empty bitmap."""
+    page.wait_for_function(
+        "() => { const imgs = [...document.querySelectorAll('.vue-grid-item img')];"
+        " return imgs.length === 4 && imgs.every(i => i.complete && i.naturalWidth > 100); }",
+        timeout=30_000)
+    return page.eval_on_selector_all(".vue-grid-item img", "imgs => imgs.map(i => i.src)")
+
+
+@pytest.mark.browser
+def test_explorer_page_in_headless_chromium(chromium, explorer_url, tmp_path):
+    from playwright import sync_api
+    expect = sync_api.expect
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True,
+                                     args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1400})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(explorer_url)
+
+            def shown(key: str):
+                return page.locator(f"[data-key={key}]").first
+
+            # the page renders: controls, key numbers, four charts, the lab table
+            expect(shown("month")).to_have_text("2025-01", timeout=60_000)
+            expect(page.get_by_role("button", name="Step")).to_be_visible()
+            expect(page.locator(".lab-table tbody tr")).to_have_count(13)
+            before = _chart_sources(page)
+            expect(shown("export_controls")).to_have_text("0.70")
+            expect(shown("chip_access_cn")).to_have_text("51%")
+
+            # move the export-control slider to its maximum and rebuild the model
+            slider = page.locator(".v-input").filter(has_text="US export controls") \
+                .locator("[role=slider]")
+            slider.focus()
+            slider.press("End")
+            expect(slider).to_have_attribute("aria-valuenow", "1")
+            page.get_by_role("button", name="Reset").click()
+            expect(shown("export_controls")).to_have_text("1.00")
+            expect(shown("chip_access_cn")).to_have_text("30%")
+            expect(shown("command")).to_contain_text("governments.US.export_controls=1")
+
+            # step a year, one month per click
+            open_share = shown("open_share").inner_text()
+            for month in range(2, 13):
+                page.get_by_role("button", name="Step").click()
+                expect(shown("month")).to_have_text(f"2025-{month:02d}")
+            assert shown("open_share").inner_text() != open_share
+            after = _chart_sources(page)
+            assert all(a != b for a, b in zip(after, before, strict=True)), "charts did not redraw"
+            assert not errors, errors
+
+            shot = tmp_path / "explorer.png"
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_DOCS_IMAGES") == "1":  # refresh the README's screenshot on demand
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, SCREENSHOT)
