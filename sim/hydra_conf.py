@@ -48,7 +48,7 @@ class AppConfig(SimConfig):
 
 @dataclass
 class CheckedSweeperConf:
-    """Hydra's basic sweeper minus its repeated validation (``hydra_plugins/openmarket_sweeper``)."""
+    """Hydra's basic sweeper minus its repeated validation (hydra_plugins.openmarket_sweeper)."""
 
     _target_: str = "hydra_plugins.openmarket_sweeper.checked_sweeper.CheckedSweeper"
     max_batch_size: Optional[int] = None
