@@ -144,3 +144,8 @@ def test_every_config_field_changes_the_outcome(path, value, meta):
     differs = [not (a.shape == b.shape and np.allclose(a.value, b.value))
                for b in map(run, changed)]
     assert any(differs), f"changing {path} changed nothing"
+
+
+def test_parameters_document_is_current():
+    from experiments.parameters_doc import main
+    assert main(["--check"]) == 0, "run: python -m experiments.parameters_doc"
