@@ -19,14 +19,16 @@ killed job leaves either a whole file or none.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -34,6 +36,7 @@ from experiments.outputs import RESULTS
 from sim.compare import KEY_OUTCOMES, checkpoint_months, scenario_summary
 
 COLLECTED = "sweep_results.parquet"
+CONFIGS = "sweep_configs.jsonl"  # config_hash -> full config, for experiments.rerun
 SUMMARY = "scenario_summary.csv"
 #: Overrides that identify a job but are not model parameters.
 NOT_PARAMS = ("scenario", "seed", "output.", "hydra.", "sweep")  # also covers seeds_per_job
@@ -119,19 +122,60 @@ def write_collected(runs: list[Path], target: Path) -> tuple[int, list[str]]:
     return rows, keys
 
 
-def read_for_summary(table: Path, months: list[int] | None = None):
-    """Rows of the collected table at checkpoint months (all metrics) as a DataFrame."""
-    dataset = ds.dataset(table)
+def write_config_index(runs: list[Path], target: Path) -> None:
+    """One line per distinct config (hash, config) beside the table, so any row can be re-run."""
+    seen, lines = set(), []
+    for run in runs:
+        meta = json.loads((run / "run_config.json").read_text())
+        if meta["config_hash"] not in seen:
+            seen.add(meta["config_hash"])
+            lines.append(json.dumps({"config_hash": meta["config_hash"],
+                                     "config": meta["config"]}, sort_keys=True))
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    os.replace(tmp, target)
+
+
+def _read_filtered(table: Path, column: str, values: list,
+                   columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows whose ``column`` is in ``values``, read one row group at a time.
+
+    Memory stays bounded by the rows kept, not the table: strings become categoricals and only
+    ``columns`` are read.
+    """
+    parquet = pq.ParquetFile(table)
+    wanted = pa.array(values)
+    parts = []
+    for i in range(parquet.num_row_groups):
+        group = parquet.read_row_group(i, columns=columns)
+        parts.append(group.filter(pc.is_in(group.column(column), value_set=wanted)))
+    data = pa.concat_tables(parts) if parts else parquet.schema_arrow.empty_table()
+    return data.to_pandas(strings_to_categorical=True)
+
+
+def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
+    cats = df.select_dtypes("category").columns
+    return df.astype({c: str for c in cats})
+
+
+def read_for_summary(table: Path, months: list[int] | None = None,
+                     params: list[str] = ()) -> pd.DataFrame:
+    """Rows of the collected table at checkpoint months (all metrics)."""
     if months is None:
-        last = max(pq.read_table(table, columns=["month"]).column("month").to_pylist())
+        last = pc.max(pq.read_table(table, columns=["month"]).column("month")).as_py()
         months = checkpoint_months(last + 1)
-    return dataset.to_table(filter=ds.field("month").isin(months)).to_pandas()
+    columns = [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab", "value"]
+    return _read_filtered(table, "month", months, columns)
 
 
-def read_key_series(table: Path):
-    """Every month of the key outcomes (for time-series figures) as a DataFrame."""
-    metrics = sorted({m for m, *_ in KEY_OUTCOMES})
-    return ds.dataset(table).to_table(filter=ds.field("metric").isin(metrics)).to_pandas()
+def read_key_series(table: Path) -> pd.DataFrame:
+    """Every month of the key outcomes (for time-series figures)."""
+    columns = ["scenario", "seed", "month", "date", "metric", "region", "bloc", "value"]
+    df = _read_filtered(table, "metric", sorted({m for m, *_ in KEY_OUTCOMES}), columns)
+    keep = pd.Series(False, index=df.index)
+    for metric, region, bloc, *_ in KEY_OUTCOMES:
+        keep |= (df.metric == metric) & (df.region == region) & (df.bloc == bloc)
+    return _plain_strings(df[keep])
 
 
 def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
@@ -144,7 +188,9 @@ def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
         return report
     report.table = sweep_dir / COLLECTED
     report.n_rows, report.params = write_collected(runs, report.table)
-    summary = scenario_summary(read_for_summary(report.table), params=report.params)
+    write_config_index(runs, sweep_dir / CONFIGS)
+    summary = scenario_summary(read_for_summary(report.table, params=report.params),
+                               params=report.params)
     report.summary = sweep_dir / SUMMARY
     tmp = report.summary.with_suffix(".csv.tmp")
     summary.to_csv(tmp, index=False)

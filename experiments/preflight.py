@@ -18,7 +18,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import SimConfig
@@ -26,7 +26,10 @@ from sim.hydra_conf import CONFIG_DIR, AppConfig, register, to_sim_config
 from sim.validate import ConfigError, validate
 
 #: Config groups a user may select on the command line, beside the schema's keys.
-GROUPS = ("scenario", "sweep", "uncertainty")
+GROUPS = ("scenario", "sweep", "uncertainty", "calibration")
+#: The only objects Hydra may build from config (``_target_``): our own sweep callback, and
+#: launcher/sweeper plugins, which Hydra itself restricts to the ``hydra_plugins`` package.
+ALLOWED_CALLBACKS = {"sweep_collector": "experiments.callbacks.SweepCollector"}
 MAX_JOBS_CHECKED = 100_000
 
 
@@ -68,8 +71,9 @@ def _parse(overrides: list[str]):
     try:
         return OverridesParser.create().parse_overrides(overrides)
     except HydraException as err:
-        raise ConfigError("override", " ".join(overrides), f"Hydra override syntax ({err})") \
-            from None
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ConfigError("override", " ".join(overrides),
+                          f"Hydra override syntax, key=value ({first})") from None
 
 
 def expand_jobs(overrides: list[str]) -> list[list[str]]:
@@ -90,9 +94,75 @@ def _compose(overrides: list[str], with_hydra: bool = False):
         return compose("config", overrides=overrides, return_hydra_config=with_hydra)
 
 
-def _compose_sim(overrides: list[str]) -> SimConfig:
+def check_data_only(cfg) -> None:
+    """Raise ConfigError if a config would make Hydra import or call anything not allowed.
+
+    Scenario and sweep files are data: they may set values, but a ``_target_`` (which Hydra
+    instantiates) is refused everywhere except the allow-listed callback and Hydra's own
+    launcher and sweeper plugins.
+    """
+    hydra_node = cfg.get("hydra") if "hydra" in cfg else None
+    if hydra_node is not None:
+        callbacks = OmegaConf.to_container(hydra_node.get("callbacks") or OmegaConf.create({}))
+        for name, spec in (callbacks or {}).items():
+            target = (spec or {}).get("_target_") if isinstance(spec, dict) else None
+            if ALLOWED_CALLBACKS.get(name) != target:
+                raise ConfigError(f"hydra.callbacks.{name}._target_", target,
+                                  "no new callbacks: config files are data only (allowed: "
+                                  + ", ".join(f"{k}={v}" for k, v in ALLOWED_CALLBACKS.items())
+                                  + ")")
+        for part in ("job_logging", "hydra_logging"):
+            # logging.config.dictConfig calls "()" factories and imports "class" paths
+            bad = _find_callable(OmegaConf.to_container(hydra_node.get(part) or
+                                                        OmegaConf.create({}), resolve=False),
+                                 f"hydra.{part}")
+            if bad:
+                raise ConfigError(bad, "custom factory or class",
+                                  "standard logging classes (logging.*) only")
+        for part in ("launcher", "sweeper"):
+            target = str(hydra_node.get(part, {}).get("_target_", ""))
+            if not target.startswith(("hydra_plugins.", "hydra._internal.core_plugins.")):
+                raise ConfigError(f"hydra.{part}._target_", target, "a Hydra plugin class")
+    body = OmegaConf.to_container(cfg, resolve=False)
+    body.pop("hydra", None)
+    path = _find_target(body, "")
+    if path:
+        raise ConfigError(path, "_target_", "plain values only: config files are data")
+
+
+def _find_callable(node, prefix: str) -> str:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{prefix}.{key}"
+            if key == "()" or (key == "class" and not str(value).startswith("logging.")):
+                return here
+            found = _find_callable(value, here)
+            if found:
+                return found
+    return ""
+
+
+def _find_target(node, prefix: str) -> str:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_target_":
+                return here
+            found = _find_target(value, here)
+            if found:
+                return found
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found = _find_target(value, f"{prefix}[{i}]")
+            if found:
+                return found
+    return ""
+
+
+def _compose_checked(overrides: list[str]):
+    """Compose with Hydra's config, turning any composition error into a ConfigError."""
     try:
-        return to_sim_config(_compose(overrides))
+        cfg = _compose(overrides, with_hydra=True)
     except (HydraException, OmegaConfBaseException) as err:
         cause = err.__cause__ if err.__cause__ is not None else err
         msg = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
@@ -101,6 +171,18 @@ def _compose_sim(overrides: list[str]) -> SimConfig:
         bad = next((o.split("=", 1)[1] for o in overrides if o.lstrip("+~").startswith(key + "=")),
                    " ".join(overrides))
         raise ConfigError(key, bad, msg[0] if msg else str(err)) from None
+    check_data_only(cfg)
+    return cfg
+
+
+def _compose_sim(overrides: list[str]) -> SimConfig:
+    cfg = _compose_checked(overrides)
+    with open_dict(cfg):
+        del cfg["hydra"]
+    try:
+        return to_sim_config(cfg)
+    except (OmegaConfBaseException, ValueError, TypeError) as err:
+        raise ConfigError("config", " ".join(overrides), str(err).splitlines()[0]) from None
 
 
 def preflight(overrides: list[str], multirun: bool = False) -> int:
@@ -120,7 +202,7 @@ def preflight(overrides: list[str], multirun: bool = False) -> int:
         validate(_compose_sim(overrides))
         return 1
     plain = [o for o, p in zip(overrides, parsed, strict=False) if not p.is_sweep_override()]
-    hydra_cfg = _compose(plain, with_hydra=True).hydra
+    hydra_cfg = _compose_checked(plain).hydra
     node = hydra_cfg.sweeper.get("params")
     params = OmegaConf.to_container(node, resolve=False) if node is not None else {}
     extra = [f"{k}={v}" for k, v in params.items()

@@ -58,7 +58,7 @@ def scenario_summary(df: pd.DataFrame, params: list[str] | None = None,
     params = [p for p in (params or []) if p in df.columns]
     keys = params + ["scenario"] + DIMS + ["month"]
     q = (1 - level) / 2
-    grouped = df.groupby(keys, sort=True).value
+    grouped = df.groupby(keys, sort=True, observed=True).value
     out = grouped.agg(n_seeds="count", mean="mean").reset_index()
     out["lo"] = grouped.quantile(q).to_numpy()
     out["hi"] = grouped.quantile(1 - q).to_numpy()
@@ -69,7 +69,7 @@ def scenario_summary(df: pd.DataFrame, params: list[str] | None = None,
     paired = df[df.scenario != BASELINE].merge(base[pair_keys + ["value"]], on=pair_keys,
                                                suffixes=("", "_base"))
     paired["effect"] = paired["value"] - paired["value_base"]
-    effects = paired.groupby(keys, sort=True).effect.agg(["mean", "std", "count"]).reset_index()
+    effects = paired.groupby(keys, sort=True, observed=True).effect.agg(["mean", "std", "count"]).reset_index()
     half = t_half_width(effects["std"].to_numpy(), effects["count"].to_numpy(), level)
     effects = effects.assign(effect_mean=effects["mean"], effect_lo=effects["mean"] - half,
                              effect_hi=effects["mean"] + half)

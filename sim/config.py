@@ -28,7 +28,8 @@ class LabConfig:
 
     bloc: Bloc = param(Bloc.US, source="calibration lab.* rows (headquarters)")
     posture: Posture = param(Posture.closed, source="calibration lab.*.posture rows (2025-01)")
-    compute_h100e: float = param(1e5, lo=0.0, unit="H100e",
+    compute_h100e: float = param(1e5, lo=0.0, hi=1e8, unit="H100e (bound: ~100x the largest "
+                                 "2025 fleet)",
                                  source="assumption scaled to compute.share.* rows")
     lag_months: float = param(6.0, lo=0.0, hi=60.0, unit="months behind the frontier in 2025-01",
                               source="assumption informed by gap.* rows")

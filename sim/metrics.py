@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: metric name -> (dimensions, unit and meaning)
 METRICS: dict[str, tuple[tuple[str, ...], str]] = {
+    "developers": (("region",), "number of developers (constant: none enter or leave)"),
+    "unserved_share": (("region",), "share of developers with no accessible model"),
     "open_share": (("region",), "share of developers on open-weight models"),
     "bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's models"),
     "open_bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's "
@@ -81,6 +83,9 @@ class Recorder:
         counts[-1] = counts[:-1].sum(axis=0)
         sizes = np.array([s.size for s in pop.region_slices] + [pop.n], dtype=float)
         share = counts / np.maximum(sizes, 1.0)[:, None]
+        self._add("developers", sizes, region=regions)
+        self._add("unserved_share", np.where(sizes > 0, 1.0 - counts.sum(axis=1) / np.maximum(
+            sizes, 1.0), 0.0), region=regions)
         self._add("open_share", share[:, menu.is_open].sum(axis=1), region=regions)
         blocs = [b.value for b in BLOCS]
         by_bloc = np.stack([share[:, menu.bloc == b].sum(axis=1) for b in range(len(BLOCS))], 1)

@@ -25,11 +25,17 @@ def check_invariants(df: pd.DataFrame, n_developers: int) -> None:
     assert (df[df.metric.isin(NON_NEGATIVE)].value >= -1e-12).all()
     shares = df[df.metric.str.contains("share")]
     assert (shares.value <= 1 + 1e-9).all()
+    counts = df[(df.metric == "developers") & (df.region == "global")].value
+    assert (counts == n_developers).all()  # developer count conserved
+    regional = df[(df.metric == "developers") & (df.region != "global")]
+    assert (regional.groupby("month").value.sum() == n_developers).all()
     if n_developers:
-        lab_total = df[df.metric == "lab_developer_share"].groupby("month").value.sum()
-        assert lab_total.to_numpy() == pytest.approx(1.0)
-        blocs = df[(df.metric == "bloc_share") & (df.region == "global")]
-        assert blocs.groupby("month").value.sum().to_numpy() == pytest.approx(1.0)
+        served = df[df.metric == "bloc_share"].groupby(["month", "region"]).value.sum()
+        unserved = df[df.metric == "unserved_share"].set_index(["month", "region"]).value
+        populated = df[(df.metric == "developers") & (df.value > 0)].set_index(
+            ["month", "region"]).index
+        total = (served + unserved).loc[populated]
+        assert total.to_numpy() == pytest.approx(1.0)  # shares sum to one
 
 
 def test_baseline_table_is_tidy_and_consistent(small_cfg):
