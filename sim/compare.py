@@ -69,7 +69,8 @@ def scenario_summary(df: pd.DataFrame, params: list[str] | None = None,
     paired = df[df.scenario != BASELINE].merge(base[pair_keys + ["value"]], on=pair_keys,
                                                suffixes=("", "_base"))
     paired["effect"] = paired["value"] - paired["value_base"]
-    effects = paired.groupby(keys, sort=True, observed=True).effect.agg(["mean", "std", "count"]).reset_index()
+    effects = paired.groupby(keys, sort=True, observed=True).effect \
+        .agg(["mean", "std", "count"]).reset_index()
     half = t_half_width(effects["std"].to_numpy(), effects["count"].to_numpy(), level)
     effects = effects.assign(effect_mean=effects["mean"], effect_lo=effects["mean"] - half,
                              effect_hi=effects["mean"] + half)
