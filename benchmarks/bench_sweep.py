@@ -41,7 +41,8 @@ def run_sweep(runs: int, jobs: int, out: Path, per_job: int = 1) -> dict:
                                                     *out.glob("*/seed=*/timing.json")]]
     model = sum(t["model_seconds"] for t in timings)
     job = sum(t["job_seconds"] for t in timings)
-    return {"runs": len(timings), "per_job": per_job, "jobs": jobs, "wall_s": wall, "model_s": model, "job_s": job,
+    return {"runs": len(timings), "per_job": per_job, "jobs": jobs, "wall_s": wall,
+            "model_s": model, "job_s": job,
             "model_share": model / (jobs * wall), "median_model_s": statistics.median(
                 t["model_seconds"] for t in timings)}
 

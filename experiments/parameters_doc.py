@@ -13,7 +13,6 @@ import argparse
 import dataclasses
 import sys
 from enum import Enum
-from pathlib import Path
 
 from sim.config import GovernmentConfig, LabConfig, SimConfig
 from sim.hydra_conf import CONFIG_DIR

@@ -23,7 +23,6 @@ are named ``*_figure`` and return a :class:`matplotlib.figure.Figure`.
 from __future__ import annotations
 
 import os
-import sys
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -32,8 +31,9 @@ from typing import Callable, Sequence
 import matplotlib
 
 # Figures are written to files from scripts and worker processes (no display needed), but a
-# Jupyter kernel sets its inline backend through MPLBACKEND: keep that one so notebooks show them.
-if not os.environ.get("MPLBACKEND") and "ipykernel" not in sys.modules:
+# Jupyter kernel (and Solara) chooses its inline backend through MPLBACKEND before any user code
+# runs: keep that one, so that notebooks show the figures.
+if not os.environ.get("MPLBACKEND"):
     matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
@@ -140,7 +140,9 @@ def order_scenarios(names: Sequence[str]) -> list[str]:
 # ------------------------------------------------------------------------------ tables
 def _dim(col: pd.Series) -> pd.Series:
     """A dimension column with missing values as "" (CSV readers turn "" into NaN)."""
-    return col.fillna("") if col.hasnans else col
+    if not col.hasnans:
+        return col
+    return (col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col).fillna("")
 
 
 #: Columns the figures read; others (provenance, swept parameters) are dropped by :func:`slim`.
@@ -323,7 +325,8 @@ def plot_bloc_shares(df: pd.DataFrame, region: str = "ROW", ax=None, level: floa
                        linestyle=style, lw=1.8 if style == "-" else 1.4,
                        alpha=0.15 if style == "-" else 0.08,
                        label=f"{BLOC_NAMES[bloc]} ({suffix})")
-    ax.set_title(title or f"Whose models developers in {IN_REGION[region]} build on")
+    ax.set_title(f"Whose models developers in {IN_REGION[region]} build on" if title is None
+                 else title)
     ax.set_ylim(0, 1)
     _format_axis(ax, "share of the region's developers")
     _date_axis(ax)
@@ -424,9 +427,10 @@ def plot_postures(df: pd.DataFrame, ax=None, lab_blocs: dict[str, str] | None = 
         tick.set_color(BLOC_COLOURS.get(bloc, "black"))
     ax.set_ylabel("lab (home bloc)")
     _date_axis(ax)
-    runs = n_runs(sel)
-    ax.set_title(title or ("Which lab is open when: lab release postures"
-                           + (f" (mean of {runs} runs)" if several else "")))
+    names = order_scenarios(sel.scenario.unique()) if "scenario" in sel.columns else []
+    which = f": {scenario_label(names[0])}" if len(names) == 1 else ""
+    ax.set_title(title or (f"Which lab is open when{which}"
+                           + (f" (mean of {n_runs(sel)} runs)" if several else "")))
     if colorbar:
         bar = ax.figure.colorbar(mesh, ax=ax, ticks=[0, 0.5, 1], pad=0.01, fraction=0.04)
         bar.ax.set_yticklabels(["closed", "hybrid", "open"])
@@ -496,7 +500,8 @@ def regional_shares_figure(df: pd.DataFrame, scenarios: Sequence[str] | None = N
                 ax.set_xlabel("")
     fig.legend(handles=bloc_legend_handles(), loc="outside lower center", ncol=5, frameon=False,
                fontsize=9)
-    note = _band_note(df, level)
+    note = _band_note(df[df.scenario == scenarios[0]], level,
+                      "runs" if rows == 1 else "seeds")
     single = scenario_label(scenarios[0]) if rows == 1 else "each scenario in a row"
     fig.suptitle(f"Whose models developers build on, by region: {single}"
                  + (f"\n({note})" if note else ""))
@@ -579,6 +584,28 @@ def plot_scenario_bands(df: pd.DataFrame, metric: str, region: str, bloc: str, l
     if legend:
         ax.legend(frameon=False, fontsize=8)
     return ax
+
+
+def scenario_bands_figure(df: pd.DataFrame, scenarios: Sequence[str] | None = None,
+                          outcomes: Sequence[tuple] | None = None, level: float = LEVEL):
+    """Every key outcome over time with a few scenarios overlaid (default: the first four)."""
+    outcomes = list(outcomes or _key_outcomes())
+    df = slim(df, [o[0] for o in outcomes])
+    names = order_scenarios(scenarios or order_scenarios(df.scenario.unique())[:4])
+    cols = 3 if len(outcomes) > 4 else 2
+    rows = (len(outcomes) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(5.0 * cols, 3.5 * rows + 0.8), squeeze=False,
+                             constrained_layout=True)
+    for ax, (metric, region, bloc, label, unit) in zip(axes.flat, outcomes, strict=False):
+        plot_scenario_bands(df, metric, region, bloc, label, unit, ax, level, scenarios=names)
+    for ax in list(axes.flat)[len(outcomes):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(names), 4),
+               frameon=False, fontsize=9)
+    note = _band_note(df[df.scenario == names[0]], level, "seeds")
+    fig.suptitle("Key outcomes by scenario" + (f"\n({note})" if note else ""))
+    return fig
 
 
 def plot_scenario_vs_baseline(df: pd.DataFrame, scenario: str, metric: str, region: str,
@@ -699,6 +726,7 @@ def plot_effects(summary: pd.DataFrame, metric: str, region: str, bloc: str, lab
         ax.errorbar([mean], [i], xerr=err, fmt="o", color=scenario_colour(row.scenario),
                     elinewidth=2, capsize=3, label=scenario_label(row.scenario))
     ax.axvline(0, color="grey", lw=0.8)
+    ax.set_ylim(-0.6, max(len(sel), 1) - 0.4)
     ax.set_yticks(range(len(sel)), [scenario_label(s) for s in sel.scenario], fontsize=8)
     shown = "percentage points" if _is_share(unit) else unit
     ax.set_title(label)
@@ -707,8 +735,21 @@ def plot_effects(summary: pd.DataFrame, metric: str, region: str, bloc: str, lab
 
 
 def scenario_effects_figure(summary: pd.DataFrame, outcomes: Sequence[tuple] | None = None,
-                            month: int | None = None, scenarios: Sequence[str] | None = None):
-    """Forest plots of every key outcome: each scenario's paired effect versus baseline."""
+                            month: int | None = None, scenarios: Sequence[str] | None = None,
+                            when: str | None = None):
+    """Forest plots of every key outcome: each scenario's paired effect versus baseline.
+
+    Args:
+        summary: :func:`sim.compare.scenario_summary` output (or ``scenario_summary.csv``).
+        outcomes: ``(metric, region, bloc, title, unit)`` tuples (default:
+            :data:`sim.compare.KEY_OUTCOMES`).
+        month: month of the effects (default: the last month in ``summary``).
+        scenarios: scenarios to show (default: all but the baseline).
+        when: the month in words for the title (e.g. ``"2030-12"``; default: ``month N``).
+
+    Returns:
+        The figure.
+    """
     outcomes = list(outcomes or _key_outcomes())
     month = summary.month.max() if month is None else month
     cols = 2 if len(outcomes) > 1 else 1
@@ -722,8 +763,7 @@ def scenario_effects_figure(summary: pd.DataFrame, outcomes: Sequence[tuple] | N
                      scenarios=scenarios)
     for ax in list(axes.flat)[len(outcomes):]:
         ax.set_visible(False)
-    dates = summary.loc[summary.month == month, "date"] if "date" in summary.columns else []
-    when = f"{dates.iloc[0]}" if len(dates) else f"month {month}"
+    when = when or f"month {month} (counted from 0)"
     fig.suptitle(f"Effect of each scenario versus baseline in {when} (paired by seed; "
                  "bars: 90% confidence interval of the mean difference)")
     return fig
@@ -734,8 +774,8 @@ def sweep_figures(series_df: pd.DataFrame, summary: pd.DataFrame, out_dir: Path)
 
     ``scenario_outcomes.png``: each scenario against the baseline, every key outcome over time
     with bands across seeds; ``scenario_effects.png`` (if the sweep has a baseline): paired
-    effects versus baseline; ``scenario_regions.png``: whose models each region builds on, per
-    scenario.
+    effects versus baseline; ``scenario_regions.png`` (if ``series_df`` holds the bloc shares of
+    every region, not only the key outcomes' rows): whose models each region builds on.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -744,8 +784,13 @@ def sweep_figures(series_df: pd.DataFrame, summary: pd.DataFrame, out_dir: Path)
     paths = []
     figures = [("scenario_outcomes.png", lambda: scenario_outcomes_figure(series_df))]
     if summary["effect_mean"].notna().any():
-        figures.append(("scenario_effects.png", lambda: scenario_effects_figure(summary)))
-    if series(series_df, "bloc_share").shape[0]:
+        last = summary.month.max()
+        dates = series_df.loc[series_df.month == last, "date"]
+        when = str(dates.iloc[0]) if len(dates) else None
+        figures.append(("scenario_effects.png",
+                        lambda: scenario_effects_figure(summary, month=last, when=when)))
+    regions = set(series(series_df, "bloc_share").region.astype(str))
+    if set(REGIONS) <= regions:  # only if the table holds every region's bloc shares
         figures.append(("scenario_regions.png", lambda: regional_shares_figure(series_df)))
     for name, draw in figures:
         fig = draw()
@@ -796,7 +841,7 @@ def plot_premium_vs_gap(df: pd.DataFrame, market=None, ax=None, colour_by: str =
         dots = ax.scatter(x, y, c=year, cmap=SEQUENTIAL_CMAP, s=9, alpha=0.6, edgecolor="none")
         bar = ax.figure.colorbar(dots, ax=ax, pad=0.01)
         bar.set_label("calendar year")
-    lo, hi = min(float(x.min()), -1.0), max(float(x.max()), 8.0)
+    lo, hi = min(float(x.min()) - 0.3, -1.0), max(float(x.max()) * 1.15, 2.0)
     grid = np.linspace(lo, hi, 300)
     curve = 1 + closed_markup(grid, floor=market.premium_floor, ceiling=market.premium_max,
                               scale_months=market.premium_gap_scale_months)
@@ -812,6 +857,28 @@ def plot_premium_vs_gap(df: pd.DataFrame, market=None, ax=None, colour_by: str =
               labels[-1:] if colour_by != "scenario" else labels, frameon=False, fontsize=8,
               loc="upper left")
     return ax
+
+
+def premium_gap_figure(df: pd.DataFrame, market=None, level: float = LEVEL):
+    """The closed price premium and the open-closed gap over time, and one against the other.
+
+    Left and middle: the premium and the gap per scenario over time (bands across seeds). Right:
+    :func:`plot_premium_vs_gap`, every month of every run with the model's pricing rule.
+    """
+    df = slim(df, ["closed_price_premium", "open_closed_gap_months"])
+    fig, axes = plt.subplots(1, 3, figsize=(18, 4.8), constrained_layout=True)
+    plot_scenario_bands(df, "closed_price_premium", "", "", "Closed price premium",
+                        "closed API price / serving cost (x)", axes[0], level)
+    plot_scenario_bands(df, "open_closed_gap_months", "", "", "Open-closed capability gap",
+                        "months the best open model trails", axes[1], level)
+    axes[1].axhline(0, color="grey", lw=0.8)
+    plot_premium_vs_gap(df, market, axes[2])
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 4),
+               frameon=False, fontsize=9)
+    fig.suptitle("Why pay for a closed model if an equally capable one is free? The closed price "
+                 "premium follows the open-closed capability gap")
+    return fig
 
 
 #: The export-control transmission chain drawn by :func:`lever_chain_figure`:
