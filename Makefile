@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,viz
 
-.PHONY: run baseline test install ray-env explore lint bench clean
+.PHONY: run baseline test install ray-env explore sensitivity discover calibrate validation lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is needed (Mesa 3.5); found " + sys.version)'
@@ -44,8 +44,22 @@ test: $(STAMP)
 explore: $(STAMP)
 	$(PY) -m experiments.explore $(EXPLORE_ARGS)
 
+# Which assumptions drive the outcome (docs/ANALYSIS.md)
+sensitivity: $(STAMP)
+	$(PY) -m experiments.sensitivity method=sobol n=64 replicates=2 model.n_developers=2000
+
+discover: $(STAMP)
+	$(PY) -m experiments.discover outcome=row_cn_share threshold=0.5 n=500 model.n_developers=2000
+
+calibrate: $(STAMP)
+	$(PY) -m experiments.calibrate
+
+# Rewrite docs/VALIDATION.md (default and calibrated configs against the 2024-2025 patterns)
+validation: $(STAMP)
+	$(PY) -m experiments.validate_report
+
 lint: $(STAMP)
-	$(PY) -m ruff check sim experiments tests benchmarks
+	$(PY) -m ruff check sim experiments tests benchmarks hydra_plugins
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench_model

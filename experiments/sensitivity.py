@@ -7,9 +7,10 @@
 The declared uncertain parameters (``configs/uncertainty/default.yaml``; ``levers=true`` adds the
 policy levers) are sampled with SALib (Saltelli/Sobol' or Morris trajectories). Every sample is
 run ``replicates`` times with seeds ``first_seed, first_seed + 1, ...`` (the same seeds for every
-sample: common random numbers) as one Hydra multirun of ``experiments.run`` through the
-``samples`` sweeper (``hydra_plugins/openmarket_samples``), so the configured launcher (joblib
-by default, Ray or SLURM) runs them, results are written atomically and a re-run of the same
+sample: common random numbers; one job per sample running its seeds with ``seeds_per_job``) as
+one Hydra multirun of ``experiments.run`` through the ``samples`` sweeper
+(``hydra_plugins/openmarket_samples``), so the configured launcher (joblib by default, Ray or
+SLURM) runs them, results are written atomically and a re-run of the same
 command skips finished jobs. The outcomes (final month) are averaged over replicates and
 analysed; how much of the outcome variance is seed noise rather than parameter effects is
 reported separately.
@@ -22,9 +23,9 @@ Keys: ``method`` (sobol|morris), ``n`` (Sobol base sample, a power of 2; Morris 
 Anything else (``model.n_developers=2000``, ``scenario=...``, ``hydra.launcher.n_jobs=2``) is
 passed to every job as a Hydra override.
 
-Writes into ``outputs/sensitivity/<name>/``: ``samples.csv``, ``jobs.json``, one folder per job,
-``outcomes.csv`` (per sample and replicate), ``indices.csv``, ``noise.csv`` and
-``sensitivity.png``.
+Writes into ``outputs/sensitivity/<name>/``: ``samples.csv``, ``jobs.json``, one folder per
+sample (``s<sample>``, its replicates in ``seed=<k>`` subfolders), ``outcomes.csv`` (per sample
+and replicate), ``indices.csv``, ``noise.csv`` and ``sensitivity.png``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -137,29 +138,43 @@ class SampleRun:
     extra: dict = field(default_factory=dict)
 
 
-def job_name(sample: int, replicate: int) -> str:
-    """Folder name of one job."""
-    return f"s{sample:05d}-r{replicate}"
+def job_name(sample: int) -> str:
+    """Folder name of one sample's job (its seeds run in ``seed=<k>`` subfolders if several)."""
+    return f"s{sample:05d}"
 
 
 def write_jobs(samples: pd.DataFrame, factors: Sequence[Factor], seeds: Sequence[int],
                out_dir: Path, extra: Sequence[Sequence[str]] | None = None) -> Path:
-    """Write ``samples.csv`` and the sweeper's ``jobs.json`` (one job per sample and seed).
+    """Write ``samples.csv`` and the sweeper's ``jobs.json``: one job per sample.
 
-    ``extra`` holds additional overrides per sample (e.g. ``+calibration=...``).
+    A job runs the sample's seeds one after another (``seeds_per_job``), which spares Hydra's
+    per-job cost for every replicate. ``extra`` holds additional overrides per sample (e.g.
+    ``+calibration=...``).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     samples.rename_axis("sample").to_csv(out_dir / "samples.csv")
+    seeds = list(seeds)
+    if seeds != list(range(seeds[0], seeds[0] + len(seeds))):
+        raise ValueError("seeds must be consecutive")
+    per_job = [f"seed={seeds[0]}"] + ([f"seeds_per_job={len(seeds)}"] if len(seeds) > 1 else [])
     jobs = []
     for i, (_, row) in enumerate(samples.iterrows()):
         overrides = job_overrides(row, factors) + list(extra[i] if extra else [])
-        for r, seed in enumerate(seeds):
-            jobs.append({"name": job_name(i, r), "overrides": [f"seed={seed}", *overrides]})
+        jobs.append({"name": job_name(i), "overrides": [*per_job, *overrides]})
     path = out_dir / "jobs.json"
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps({"jobs": jobs}, indent=0))
     os.replace(tmp, path)
     return path
+
+
+def _job_of(run: Path, out_dir: Path) -> int | None:
+    """Sample index of a run folder (``s<sample>`` or ``s<sample>/seed=<k>``), else None."""
+    job = run.parent if run.name.startswith("seed=") else run
+    if job.parent.resolve() != out_dir.resolve() or not job.name.startswith("s") \
+            or not job.name[1:].isdigit():
+        return None
+    return int(job.name[1:])
 
 
 def launch(jobs_file: Path, out_dir: Path, overrides: Sequence[str], quiet: bool = False,
@@ -181,33 +196,46 @@ def launch(jobs_file: Path, out_dir: Path, overrides: Sequence[str], quiet: bool
         raise RuntimeError(f"sweep failed (exit {res.returncode}): {' '.join(cmd)}\n{tail}")
 
 
-def read_job_outcomes(out_dir: Path, outcomes: Sequence[str]) -> pd.DataFrame:
-    """Outcomes of every finished job in ``out_dir`` with its sample and replicate index."""
-    metrics = outcome_metrics()
+def read_job_outcomes(out_dir: Path, outcomes: Sequence[str],
+                      measure: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+                      metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """Measures of every finished job in ``out_dir`` with its sample and replicate index.
+
+    Args:
+        out_dir: the sweep folder (one ``s<sample>`` folder per job, with ``seed=<k>``
+            subfolders when a job runs several seeds).
+        outcomes: names of the measured columns.
+        measure: turns one run's rows into a one-row frame of measures (default: the final
+            month of :data:`~sim.uncertainty.OUTCOMES`, :func:`~sim.uncertainty.outcome_table`).
+        metrics: metrics to read from each results table (default: those of the outcomes).
+    """
+    metrics = list(metrics or outcome_metrics())
+    measure = measure or (lambda table: outcome_table(table, outcomes))
     frames = []
     for run in find_runs(out_dir):
-        name = run.name
-        if not (name.startswith("s") and "-r" in name):
+        sample = _job_of(run, out_dir)
+        if sample is None:
             continue
         table = pq.read_table(run / RESULTS, columns=["run_id", "seed", "month", "metric",
                                                       "region", "bloc", "lab", "value"],
                               filters=[("metric", "in", metrics)]).to_pandas()
-        row = outcome_table(table, outcomes)
-        sample, _, rep = name[1:].partition("-r")
-        frames.append(row.assign(sample=int(sample), replicate=int(rep),
+        row = measure(table)
+        frames.append(row.assign(sample=sample,
                                  seed=int(table.seed.iloc[0]) if len(table) else -1))
     if not frames:
         return pd.DataFrame(columns=["sample", "replicate", "seed", "run_id", *outcomes])
-    df = pd.concat(frames, ignore_index=True)
-    return df[["sample", "replicate", "seed", "run_id", *outcomes]].sort_values(
-        ["sample", "replicate"]).reset_index(drop=True)
+    df = pd.concat(frames, ignore_index=True).sort_values(["sample", "seed"])
+    df["replicate"] = df.groupby("sample").cumcount()
+    return df[["sample", "replicate", "seed", "run_id", *outcomes]].reset_index(drop=True)
 
 
 def run_samples(samples: pd.DataFrame, factors: Sequence[Factor], out_dir: Path,
                 overrides: Sequence[str] = (), replicates: int = 1, first_seed: int = 0,
                 outcomes: Sequence[str] | None = None, quiet: bool = False,
                 extra: Sequence[Sequence[str]] | None = None,
-                batch_size: int | None = None) -> SampleRun:
+                batch_size: int | None = None,
+                measure: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+                metrics: Sequence[str] | None = None) -> SampleRun:
     """Run every sample ``replicates`` times through the sweep machinery; return the outcomes.
 
     Args:
@@ -217,10 +245,14 @@ def run_samples(samples: pd.DataFrame, factors: Sequence[Factor], out_dir: Path,
         overrides: Hydra overrides applied to every job (``model.n_developers=2000``).
         replicates: runs per sample, seeds ``first_seed ..``, shared by all samples.
         first_seed: seed of the first replicate.
-        outcomes: names in :data:`~sim.uncertainty.OUTCOMES` to measure (default all).
+        outcomes: names of the measured columns (default all of
+            :data:`~sim.uncertainty.OUTCOMES`).
         quiet: capture the sweep's output (shown only if it fails).
         extra: additional overrides per sample.
         batch_size: jobs handed to the launcher at once.
+        measure: one run's rows -> one-row frame with the ``outcomes`` columns (default: the
+            final month of each outcome).
+        metrics: metrics ``measure`` needs.
     """
     outcomes = list(outcomes or OUTCOMES)
     check_no_conflict(factors, overrides)
@@ -228,8 +260,8 @@ def run_samples(samples: pd.DataFrame, factors: Sequence[Factor], out_dir: Path,
     jobs_file = write_jobs(samples, factors, seeds, out_dir, extra)
     if len(samples):
         launch(jobs_file, out_dir, overrides, quiet=quiet, batch_size=batch_size)
-    result = read_job_outcomes(out_dir, outcomes)
-    keep = result["sample"] < len(samples)
+    result = read_job_outcomes(out_dir, outcomes, measure, metrics)
+    keep = (result["sample"] < len(samples)) & result["seed"].isin(seeds)
     return SampleRun(out_dir, samples, result[keep].reset_index(drop=True),
                      n_jobs=len(samples) * replicates)
 
@@ -249,18 +281,25 @@ def design(method: str, factors: Sequence[Factor], n: int, seed: int = 0,
 
 
 def seed_noise(outcomes: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
-    """Per outcome: share of the variance across runs that is seed noise (within samples).
+    """Per outcome: how much of the run-to-run variance is seed noise rather than parameters.
 
-    ``noise_share = mean_s Var_r(Y_sr) / Var(Y)``: 0 when the seed does not matter, 1 when the
-    parameters do not. Needs at least two replicates (NaN otherwise).
+    With ``R`` replicates per sample, the noise variance ``E[Var(Y | x)]`` is the mean variance
+    within samples, and the parameter variance ``Var(E[Y | x])`` the variance of the sample means
+    less the noise left in them (``noise / R``, floored at 0). ``noise_share`` is the noise
+    variance over their sum: 0 when the seed does not matter, 1 when the parameters do not.
+    Needs at least two replicates (NaN otherwise).
     """
     rows = []
     for name in names:
         y = outcomes[["sample", name]].dropna()
-        within = y.groupby("sample")[name].var(ddof=1)
-        total = float(y[name].var(ddof=1)) if len(y) > 1 else float("nan")
-        noise_var = float(within.mean()) if within.notna().any() else float("nan")
-        rows.append({"outcome": name, "runs": len(y), "total_sd": np.sqrt(total),
+        groups = y.groupby("sample")[name]
+        reps = float(groups.size().mean()) if len(y) else 0.0
+        noise_var = float(groups.var(ddof=1).mean()) if reps >= 2 else float("nan")
+        means = groups.mean()
+        param_var = max(float(means.var(ddof=1)) - noise_var / reps, 0.0) \
+            if len(means) > 1 and reps >= 2 else float("nan")
+        total = noise_var + param_var
+        rows.append({"outcome": name, "runs": len(y), "param_sd": np.sqrt(param_var),
                      "noise_sd": np.sqrt(noise_var),
                      "noise_share": noise_var / total if total > 0 else float("nan")})
     return pd.DataFrame(rows)
@@ -350,24 +389,24 @@ def plot_indices(indices: pd.DataFrame, noise: pd.DataFrame, path: Path,
         if method == "sobol" and len(row) and np.isfinite(row.noise_share.iloc[0]):
             share = float(row.noise_share.iloc[0])
             ax.axvline(share, color="grey", ls="--", lw=1)
-            title += f"\nseed noise: {share:.0%} of run-to-run variance (dashed)"
+            title += f"\nseed noise: {share:.0%} of the variance (dashed line)"
         elif len(row) and np.isfinite(row.noise_sd.iloc[0]):
             title += f"\nseed noise sd: {row.noise_sd.iloc[0]:.3g}"
         ax.set_title(title, fontsize=8)
         ax.set_yticks(y, order, fontsize=7)
         ax.axvline(0, color="black", lw=0.5)
     axes[0][0].legend(fontsize=7, loc="lower right")
-    fig.suptitle(f"Global sensitivity ({method}); bars: {conf_label(indices)}", fontsize=9)
+    if method == "sobol":
+        for ax in axes[0]:
+            lo, hi = ax.get_xlim()
+            ax.set_xlim(max(lo, -0.5), min(max(hi, 1.05), 1.5))
+    fig.suptitle(f"Global sensitivity ({method}): bars are estimates, whiskers their "
+                 f"bootstrap confidence intervals", fontsize=9)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
-
-
-def conf_label(indices: pd.DataFrame) -> str:
-    """Caption of the error bars."""
-    return "bootstrap confidence intervals"
 
 
 DEFAULTS: dict[str, Any] = {

@@ -168,7 +168,10 @@ def load_space(name: str | Path = "default", cfg: SimConfig | None = None) -> Sp
             source, an unknown key, or a value the model would reject.
     """
     path = uncertainty_file(name)
-    data = yaml.safe_load(path.read_text()) or {}
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(path.name, str(err).splitlines()[0], "valid YAML") from None
     if not isinstance(data, dict) or set(data) - set(KINDS):
         bad = sorted(set(data) - set(KINDS)) if isinstance(data, dict) else data
         raise ConfigError(f"{path.name}", bad, "top-level keys: " + ", ".join(KINDS))
@@ -289,7 +292,12 @@ def _check_in_model(key: str, factor: Factor, value: Any, cfg: SimConfig) -> Non
 def latin_hypercube(n: int, d: int, seed: int = 0) -> np.ndarray:
     """``n`` Latin-hypercube points in ``[0, 1]^d`` (scipy's QMC, seeded)."""
     from scipy.stats import qmc
-    return qmc.LatinHypercube(d=d, rng=np.random.default_rng(seed)).random(n)
+    rng = np.random.default_rng(seed)
+    try:
+        sampler = qmc.LatinHypercube(d=d, rng=rng)
+    except TypeError:  # scipy < 1.15 names the generator "seed"
+        sampler = qmc.LatinHypercube(d=d, seed=rng)
+    return sampler.random(n)
 
 
 def salib_problem(factors: Sequence[Factor]) -> dict:

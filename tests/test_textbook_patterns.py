@@ -1,0 +1,27 @@
+"""Textbook patterns that show the adoption mechanics are right."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from experiments.validate_report import lock_in_shares, logit_check
+
+
+def test_without_dynamics_shares_match_closed_form_logit_shares():
+    check = logit_check(seed=1, n_developers=10_000, horizon=12)
+    assert check["comparisons"] >= 40
+    # every product in every region within sampling error of the logit share
+    assert check["max_abs_z"] < 4.5
+    assert check["max_abs_diff"] < 0.03
+
+
+def test_strong_increasing_returns_lock_in_to_either_lab():
+    shares = lock_in_shares(3.0, seeds=range(16))
+    # bimodal: almost every seed tips to one lab, and seeds tip both ways
+    assert np.mean((shares > 0.2) & (shares < 0.8)) <= 0.15
+    assert (shares >= 0.8).sum() >= 3 and (shares <= 0.2).sum() >= 3
+
+
+def test_without_network_effects_identical_labs_split_the_market():
+    shares = lock_in_shares(0.0, seeds=range(6))
+    assert np.all(np.abs(shares - 0.5) < 0.1)
