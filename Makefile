@@ -61,8 +61,11 @@ validation: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check sim experiments tests benchmarks hydra_plugins
 
+# Speed: the model against one Mesa agent per developer, scaling to 1M developers, and the share
+# of a 200-run sweep's wall time spent in the model (writes benchmarks/results.md)
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench_model
+	$(PY) -m benchmarks.bench_sweep --runs 200 --seeds-per-job 1 20
 
 clean:
 	rm -rf outputs multirun .pytest_cache

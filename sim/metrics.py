@@ -77,9 +77,12 @@ class Recorder:
     def _market_shares(self, m: "MarketModel") -> None:
         pop, menu = m.developers, m.menu
         regions = m.region_names + ["global"]
-        counts = np.zeros((len(regions), menu.lab.size))
+        n_products = menu.lab.size
+        counts = np.zeros((len(regions), n_products))
         on = pop.choice >= 0
-        np.add.at(counts, (pop.region[on], pop.choice[on]), 1.0)
+        counts[:-1] = np.bincount(pop.region[on] * n_products + pop.choice[on],
+                                  minlength=(len(regions) - 1) * n_products
+                                  ).reshape(len(regions) - 1, n_products)
         counts[-1] = counts[:-1].sum(axis=0)
         sizes = np.array([s.size for s in pop.region_slices] + [pop.n], dtype=float)
         share = counts / np.maximum(sizes, 1.0)[:, None]

@@ -61,10 +61,13 @@ class MarketModel(mesa.Model):
         self.developers = DeveloperPopulation(cfg.model.n_developers, cfg.developers,
                                               self.region_names, self.streams["init"])
         self.revenue = np.zeros(len(self.labs))
+        self._counts: np.ndarray | None = None
+        self._flag_cache: dict = {}
         self.recorder = Recorder(self)
         self._apply_due_events()
         self.refresh_market()
         self._run_developers()
+        self._counts = None  # choices changed (also when a subclass moves developers itself)
         self._book_month()
         self.recorder.collect()
 
@@ -95,6 +98,7 @@ class MarketModel(mesa.Model):
         self.agents_by_type[Lab].shuffle_do("step")
         self.refresh_market()
         self._run_developers()
+        self._counts = None  # choices changed (also when a subclass moves developers itself)
         self._book_month()
         self.recorder.collect()
 
@@ -229,10 +233,15 @@ class MarketModel(mesa.Model):
                             self._lab_region_flags("open_licence_excluded_regions"))
 
     def _lab_region_flags(self, attr: str) -> np.ndarray:
+        # the lab table only changes when an event replaces it: cache per table object
+        cached = self._flag_cache.get(attr)
+        if cached is not None and cached[0] is self.cfg.labs:
+            return cached[1]
         flags = np.zeros((len(self.labs), len(REGIONS)), dtype=bool)
         for i, name in enumerate(self.lab_names):
             for region in getattr(self.cfg.labs[name], attr):
                 flags[i, self.region_names.index(getattr(region, "value", region))] = True
+        self._flag_cache[attr] = (self.cfg.labs, flags)
         return flags
 
     def family_share(self) -> np.ndarray:
@@ -240,9 +249,12 @@ class MarketModel(mesa.Model):
         return self.lab_user_counts() / max(self.developers.n, 1)
 
     def product_user_counts(self) -> np.ndarray:
-        """Number of developers on each product."""
-        choice = self.developers.choice
-        return np.bincount(choice[choice >= 0], minlength=len(self.labs) * SLOTS).astype(float)
+        """Number of developers on each product (counted once per change of choices)."""
+        if self._counts is None:
+            choice = self.developers.choice
+            self._counts = np.bincount(choice[choice >= 0],
+                                       minlength=len(self.labs) * SLOTS).astype(float)
+        return self._counts
 
     def lab_user_counts(self) -> np.ndarray:
         """Number of developers on each lab's products."""
@@ -256,8 +268,9 @@ class MarketModel(mesa.Model):
         derivs = self.derivatives[menu.lab]
         aff = np.array([[cfg.developers.affinity[r][b.value] for b in BLOCS]
                         for r in self.region_names])
-        return np.stack([common_utility(months, fam, derivs, menu.is_open, aff[r][menu.bloc],
-                                        cfg.developers) for r in range(len(REGIONS))])
+        # one call for all regions: affinity is the only regional term
+        return common_utility(months, fam, derivs, menu.is_open, aff[:, menu.bloc],
+                              cfg.developers)
 
     def refresh_market(self) -> None:
         """Recompute the menu, prices, access and the utilities developers face this month."""

@@ -10,8 +10,8 @@ where ``V_rj`` (:func:`common_utility`) collects capability, network effects, th
 ecosystem and regional affinity, ``switch_dj`` is 1 for another lab's product and
 ``within_family_switch`` for the same lab's other product, and ``eps`` is standard Gumbel.
 Developers whose current product is no longer accessible (a ban, a lab closing its open tier)
-must reconsider that month. The population is held in NumPy arrays because one Python object per
-developer is more than 10x slower (``benchmarks/bench_model.py``).
+must reconsider that month. The population is held in NumPy arrays: the same rule applied by one
+Mesa agent per developer makes the developer step 15-40 times slower (``benchmarks/results.md``).
 """
 
 from __future__ import annotations
@@ -48,11 +48,22 @@ def utilities(common: np.ndarray, log_price: np.ndarray, is_open: np.ndarray,
     ``current`` holds each developer's product index, or -1 for one who builds on nothing yet.
     """
     u = common[None, :] - alpha[:, None] * log_price[None, :] + theta[:, None] * is_open[None, :]
-    same_product = np.arange(common.size)[None, :] == current[:, None]
-    same_family = product_lab[None, :] == product_lab[current][:, None]
-    switch = np.where(same_product, 0.0, np.where(same_family, within_family, 1.0))
-    switch[current < 0] = 0.0  # newcomers (current = -1) pay no switching cost
-    return u - switching_cost * switch
+    return u - switching_table(product_lab, switching_cost, within_family)[current]
+
+
+def switching_table(product_lab: np.ndarray, switching_cost: float,
+                    within_family: float) -> np.ndarray:
+    """Switching cost from each current product (rows) to each product (columns).
+
+    0 to stay, ``within_family`` times the cost within the lab, the full cost otherwise; the
+    last row (index -1) is a newcomer, who pays nothing.
+    """
+    n = product_lab.size
+    table = np.ones((n + 1, n))
+    table[:n][product_lab[:, None] == product_lab[None, :]] = within_family
+    table[np.arange(n), np.arange(n)] = 0.0
+    table[n] = 0.0  # newcomers (current = -1) pay no switching cost
+    return switching_cost * table
 
 
 def choose(u: np.ndarray, allowed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -60,7 +71,9 @@ def choose(u: np.ndarray, allowed: np.ndarray, rng: np.random.Generator) -> np.n
 
     Rows with no allowed product keep index -1 (the developer builds on nothing this month).
     """
-    noisy = np.where(allowed, u + rng.gumbel(size=u.shape), -np.inf)
+    noisy = rng.gumbel(size=u.shape)
+    noisy += u
+    np.copyto(noisy, -np.inf, where=~allowed)
     pick = noisy.argmax(axis=1)
     return np.where(allowed.any(axis=1), pick, -1)
 
@@ -129,3 +142,4 @@ class DeveloperRegion(mesa.Agent):
                       cfg.switching_cost, cfg.within_family_switch)
         allowed = np.where(pop.public[movers][:, None], public[None, :], market[None, :])
         pop.choice[movers] = choose(u, allowed, rng)
+        m._counts = None  # choices changed: the model recounts shares on next use

@@ -1,0 +1,1 @@
+"""Benchmarks of the market model (run ``python -m benchmarks.bench_model``)."""
