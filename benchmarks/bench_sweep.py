@@ -27,11 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_sweep(runs: int, jobs: int, out: Path, per_job: int = 1) -> dict:
+def run_sweep(runs: int, jobs: int, out: Path, per_job: int = 1,
+              developers: int = 10_000) -> dict:
     """Run the sweep; return wall time, summed model and job time, and the model share."""
     cmd = [sys.executable, "-m", "experiments.run", "-m", f"seed=range(0,{runs},{per_job})",
            f"seeds_per_job={per_job}", f"hydra.launcher.n_jobs={jobs}",
-           f"hydra.sweep.dir={out}", "output.figures=false"]
+           f"model.n_developers={developers}", f"hydra.sweep.dir={out}", "output.figures=false"]
     start = time.perf_counter()
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -53,15 +54,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seeds-per-job", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--developers", type=int, nargs="+", default=[10_000])
     args = parser.parse_args(argv)
-    print("| runs | seeds per job | workers | wall (s) | model time (s, summed) "
+    print("| runs | developers | seeds per job | workers | wall (s) | model time (s, summed) "
           "| model share of wall x workers | median model time per run (s) |")
-    print("|---|---|---|---|---|---|---|")
-    for per_job in args.seeds_per_job:
-        with tempfile.TemporaryDirectory() as tmp:
-            r = run_sweep(args.runs, args.jobs, Path(tmp) / "sweep", per_job)
-        print(f"| {r['runs']} | {per_job} | {r['jobs']} | {r['wall_s']:.1f} | {r['model_s']:.1f} "
-              f"| {r['model_share']:.0%} | {r['median_model_s']:.3f} |", flush=True)
+    print("|---|---|---|---|---|---|---|---|")
+    for developers in args.developers:
+        for per_job in args.seeds_per_job:
+            with tempfile.TemporaryDirectory() as tmp:
+                r = run_sweep(args.runs, args.jobs, Path(tmp) / "sweep", per_job, developers)
+            print(f"| {r['runs']} | {developers:,} | {per_job} | {r['jobs']} | {r['wall_s']:.1f} "
+                  f"| {r['model_s']:.1f} | {r['model_share']:.0%} | {r['median_model_s']:.3f} |",
+                  flush=True)
     return 0
 
 
