@@ -34,6 +34,7 @@ class SweepCollector(Callback):
             summary = pd.read_csv(report.summary, keep_default_na=False,
                                   na_values={"effect_mean": [""], "effect_lo": [""],
                                              "effect_hi": [""]})
-            with pd.option_context("display.width", 250, "display.max_colwidth", 40):
-                print("\nfinal month: mean across seeds (paired effect vs baseline "
-                      "[90% CI])\n" + comparison_table(summary).T.to_string(), flush=True)
+            with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+                print("\nfinal month: mean across seeds (paired effect vs baseline; * = 90% CI "
+                      "excludes 0; intervals in scenario_summary.csv)\n"
+                      + comparison_table(summary, compact=True).to_string(), flush=True)

@@ -78,16 +78,34 @@ def scenario_summary(df: pd.DataFrame, params: list[str] | None = None,
                      how="left")
 
 
-def comparison_table(summary: pd.DataFrame, month: int | None = None) -> pd.DataFrame:
-    """Key outcomes per scenario in one month: mean across seeds and paired effect (text)."""
+#: Short column names for the terminal table
+SHORT = {"open_share": "open share", "open_bloc_share": "on CN open", "bloc_share": "RoW on CN",
+         "us_china_gap_months": "US-CN gap (mo)", "closed_price_premium": "premium (x)",
+         "n_open_labs": "open labs"}
+
+
+def comparison_table(summary: pd.DataFrame, month: int | None = None,
+                     compact: bool = False) -> pd.DataFrame:
+    """Key outcomes per scenario in one month: mean across seeds and paired effect (text).
+
+    With ``compact``, each cell is ``mean (effect)`` with a ``*`` when the 90% interval of the
+    effect excludes zero, and columns have short names (for a terminal).
+    """
     month = summary.month.max() if month is None else month
     rows = {}
     for metric, region, bloc, label, _ in KEY_OUTCOMES:
+        if compact:
+            label = SHORT[metric]
         sel = summary[(summary.metric == metric) & (summary.region == region)
                       & (summary.bloc == bloc) & (summary.lab == "") & (summary.month == month)]
         for r in sel.itertuples():
             cell = f"{r.mean:.3g}"
-            if not np.isnan(r.effect_mean):
+            if np.isnan(r.effect_mean):
+                pass
+            elif compact:
+                star = "*" if r.effect_lo > 0 or r.effect_hi < 0 else " "
+                cell += f" ({r.effect_mean:+.2g}){star}"
+            else:
                 cell += f" ({r.effect_mean:+.2g} [{r.effect_lo:+.2g}, {r.effect_hi:+.2g}])"
             rows.setdefault(r.scenario, {})[label] = cell
     table = pd.DataFrame.from_dict(rows, orient="index")
