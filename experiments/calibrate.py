@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from experiments.command import command_main
 from experiments.sensitivity import (OUT_ROOT, ROOT, folder_name, names_list, parse_kv,
                                      run_samples)
 from sim.calibration_targets import (HORIZON_MONTHS, TARGET_METRICS, TARGETS, distance,
@@ -281,20 +282,7 @@ def _finite(obj: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m experiments.calibrate [trials=...] [seeds=...] ...``."""
-    argv = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in argv):
-        print(__doc__)
-        return 0
-    try:
-        result = calibrate(argv)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except RuntimeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    print(result.describe())
-    return 0
+    return command_main(argv, __doc__, calibrate, lambda r: r.describe())
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from experiments.command import command_main
 from experiments.sensitivity import (OUT_ROOT, check_outcomes, folder_name, names_list,
                                      parse_kv, run_samples)
 from sim.uncertainty import (OUTCOMES, Factor, latin_hypercube, load_space, numeric_inputs,
@@ -420,20 +421,7 @@ def discover(argv: Sequence[str]) -> DiscoveryResult:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m experiments.discover outcome=... threshold=...``."""
-    argv = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in argv):
-        print(__doc__)
-        return 0
-    try:
-        result = discover(argv)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except RuntimeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    print(result.describe())
-    return 0
+    return command_main(argv, __doc__, discover, lambda r: r.describe())
 
 
 if __name__ == "__main__":

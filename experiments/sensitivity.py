@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from experiments.command import command_main
 from experiments.collect import find_runs
 from experiments.outputs import RESULTS
 from sim.uncertainty import (DEFAULT_OUTCOMES, OUTCOMES, Factor, job_overrides, load_space,
@@ -475,20 +476,7 @@ def report(result: SensitivityResult) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m experiments.sensitivity method=sobol n=64 ...``."""
-    argv = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in argv):
-        print(__doc__)
-        return 0
-    try:
-        result = sensitivity(argv)
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except RuntimeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    print(report(result))
-    return 0
+    return command_main(argv, __doc__, sensitivity, report)
 
 
 if __name__ == "__main__":
