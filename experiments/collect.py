@@ -136,21 +136,40 @@ def write_config_index(runs: list[Path], target: Path) -> None:
     os.replace(tmp, target)
 
 
-def _read_filtered(table: Path, column: str, values: list,
-                   columns: list[str] | None = None) -> pd.DataFrame:
-    """Rows whose ``column`` is in ``values``, read one row group at a time.
+def _compact(table: pa.Table) -> pa.Table:
+    """Smaller in memory: 16-bit dictionary indices and months, 32-bit seeds."""
+    types = {"month": pa.int16(), "seed": pa.uint32()}
+    fields = []
+    for f in table.schema:
+        if pa.types.is_dictionary(f.type):
+            fields.append(pa.field(f.name, pa.dictionary(pa.int16(), f.type.value_type)))
+        else:
+            fields.append(pa.field(f.name, types.get(f.name, f.type)))
+    return table.cast(pa.schema(fields))
 
-    Memory stays bounded by the rows kept, not the table: strings become categoricals and only
-    ``columns`` are read.
+
+def _read_filtered(table: Path, keep, columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows for which ``keep(row_group) -> boolean mask`` holds, one row group at a time.
+
+    Memory stays bounded by the rows kept, not the table: string columns are read
+    dictionary-encoded (categoricals in pandas), numbers narrowed, only ``columns`` read, and
+    Arrow buffers freed while converting to pandas.
     """
-    parquet = pq.ParquetFile(table)
-    wanted = pa.array(values)
+    schema = pq.read_schema(table)
+    strings = [n for n in (columns or schema.names)
+               if pa.types.is_string(schema.field(n).type)
+               or pa.types.is_large_string(schema.field(n).type)]
+    parquet = pq.ParquetFile(table, read_dictionary=strings)
     parts = []
     for i in range(parquet.num_row_groups):
         group = parquet.read_row_group(i, columns=columns)
-        parts.append(group.filter(pc.is_in(group.column(column), value_set=wanted)))
-    data = pa.concat_tables(parts) if parts else parquet.schema_arrow.empty_table()
-    return data.to_pandas(strings_to_categorical=True)
+        parts.append(_compact(group.filter(keep(group)).unify_dictionaries()))
+    if not parts:
+        return parquet.schema_arrow.empty_table().to_pandas()
+    data = pa.concat_tables(parts).unify_dictionaries()
+    del parts
+    pa.default_memory_pool().release_unused()
+    return data.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
@@ -158,24 +177,38 @@ def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({c: str for c in cats})
 
 
+def last_month(table: Path) -> int:
+    """Largest month in the table, from the Parquet statistics (no column is read)."""
+    meta = pq.ParquetFile(table).metadata
+    col = meta.schema.to_arrow_schema().get_field_index("month")
+    return max(meta.row_group(i).column(col).statistics.max for i in range(meta.num_row_groups))
+
+
 def read_for_summary(table: Path, months: list[int] | None = None,
                      params: list[str] = ()) -> pd.DataFrame:
     """Rows of the collected table at checkpoint months (all metrics)."""
     if months is None:
-        last = pc.max(pq.read_table(table, columns=["month"]).column("month")).as_py()
-        months = checkpoint_months(last + 1)
+        months = checkpoint_months(last_month(table) + 1)
     columns = [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab", "value"]
-    return _read_filtered(table, "month", months, columns)
+    wanted = pa.array(months, pa.int32())
+    return _read_filtered(table, lambda g: pc.is_in(g.column("month"), value_set=wanted),
+                          columns)
 
 
 def read_key_series(table: Path) -> pd.DataFrame:
     """Every month of the key outcomes (for time-series figures)."""
     columns = ["scenario", "seed", "month", "date", "metric", "region", "bloc", "value"]
-    df = _read_filtered(table, "metric", sorted({m for m, *_ in KEY_OUTCOMES}), columns)
-    keep = pd.Series(False, index=df.index)
-    for metric, region, bloc, *_ in KEY_OUTCOMES:
-        keep |= (df.metric == metric) & (df.region == region) & (df.bloc == bloc)
-    return _plain_strings(df[keep])
+
+    def keep(group: pa.Table):
+        mask = pa.array([False] * group.num_rows)
+        for metric, region, bloc, *_ in KEY_OUTCOMES:
+            one = pc.and_(pc.and_(pc.equal(group.column("metric"), metric),
+                                  pc.equal(group.column("region"), region)),
+                          pc.equal(group.column("bloc"), bloc))
+            mask = pc.or_(mask, one)
+        return mask
+
+    return _plain_strings(_read_filtered(table, keep, columns))
 
 
 def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:

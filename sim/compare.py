@@ -56,6 +56,15 @@ def scenario_summary(df: pd.DataFrame, params: list[str] | None = None,
         effect_hi`` (NaN for the baseline itself).
     """
     params = [p for p in (params or []) if p in df.columns]
+    if df.empty:
+        return _summary(df, params, level)
+    # one metric at a time: the temporaries of grouping stay small for very large sweeps
+    parts = [_summary(part, params, level)
+             for _, part in df.groupby("metric", observed=True, sort=False)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _summary(df: pd.DataFrame, params: list[str], level: float) -> pd.DataFrame:
     keys = params + ["scenario"] + DIMS + ["month"]
     q = (1 - level) / 2
     grouped = df.groupby(keys, sort=True, observed=True).value
