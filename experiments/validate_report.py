@@ -29,6 +29,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from experiments.command import command_main
 from experiments.calibrate import CALIBRATION_DIR, TARGET_NAMES, measure_table, select_override
 from experiments.sensitivity import OUT_ROOT, ROOT, folder_name, names_list, parse_kv, \
     run_samples
@@ -53,7 +54,7 @@ def logit_check(seed: int = 1, n_developers: int = 10_000, horizon: int = 24) ->
         ``max_abs_diff`` (share points), ``max_abs_z`` (in binomial standard errors) and
         ``comparisons`` (region x product pairs with a positive probability).
     """
-    from sim.agents.developer import logit_shares
+    from sim.agents.developer import logit_shares, representative_utility
     from sim.config import SimConfig
     from sim.run import simulate, with_overrides
     cfg = with_overrides(SimConfig(), {
@@ -62,9 +63,7 @@ def logit_check(seed: int = 1, n_developers: int = 10_000, horizon: int = 24) ->
         "developers.switching_cost": 0.0, "developers.reconsider_per_month": 1.0,
         "developers.price_sensitivity_sd": 0.0, "developers.open_preference_sd": 0.0})
     m = simulate(cfg)
-    dev = m.cfg.developers
-    v = m.common_utility - dev.price_sensitivity * m.log_price \
-        + dev.open_preference * m.menu.is_open
+    v = representative_utility(m.common_utility, m.log_price, m.menu.is_open, m.cfg.developers)
     expected = logit_shares(v, m.access[0])
     pop = m.developers
     diffs, zs = [], []
@@ -289,39 +288,30 @@ def textbook_patterns() -> dict[str, Any]:
             "lock_in": {ne: lock_in_shares(ne) for ne in (0.0, 3.0)}}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m experiments.validate_report [seeds=10] [configs=...]``."""
-    argv = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in argv):
-        print(__doc__)
-        return 0
-    try:
-        opts, overrides = parse_kv(argv, DEFAULTS)
-        if opts["seeds"] < 2:
-            raise ConfigError("seeds", opts["seeds"], "at least 2 (the report shows spreads)")
-        labels = names_list(opts["configs"])
-        for label in labels:
-            config_overrides(label)
-        if not any(o.startswith("model.horizon_months=") for o in overrides):
-            overrides = [*overrides, f"model.horizon_months={HORIZON_MONTHS}"]
-        out_dir = Path(opts["out"] or OUT_ROOT / "validation") / folder_name(
-            "validate", {"seeds": opts["seeds"], "configs": labels}, overrides)
-        results = validate_configs(labels, opts["seeds"], overrides, out_dir, opts["quiet"])
-    except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except RuntimeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+def validation_report(argv: list[str]) -> list[str]:
+    """Validate the configs named in ``argv``, write the report; return the lines to print."""
+    opts, overrides = parse_kv(argv, DEFAULTS)
+    if opts["seeds"] < 2:
+        raise ConfigError("seeds", opts["seeds"], "at least 2 (the report shows spreads)")
+    labels = names_list(opts["configs"])
+    for label in labels:
+        config_overrides(label)
+    if not any(o.startswith("model.horizon_months=") for o in overrides):
+        overrides = [*overrides, f"model.horizon_months={HORIZON_MONTHS}"]
+    out_dir = Path(opts["out"] or OUT_ROOT / "validation") / folder_name(
+        "validate", {"seeds": opts["seeds"], "configs": labels}, overrides)
+    results = validate_configs(labels, opts["seeds"], overrides, out_dir, opts["quiet"])
     text = render(results, opts["seeds"], overrides, textbook_patterns())
     path = Path(opts["report"] or REPORT)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    for r in results:
-        print(f"{r.label}: {int(r.summary['pass'].sum())}/{len(r.summary)} patterns in "
-              f"tolerance, distance {distance(r.summary):.3f}")
-    print(f"report: {path}")
-    return 0
+    return [f"{r.label}: {int(r.summary['pass'].sum())}/{len(r.summary)} patterns in "
+            f"tolerance, distance {distance(r.summary):.3f}" for r in results] + [f"report: {path}"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m experiments.validate_report [seeds=10] [configs=...]``."""
+    return command_main(argv, __doc__, validation_report, "\n".join)
 
 
 if __name__ == "__main__":

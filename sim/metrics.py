@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.agents.developer import representative_utility
 from sim.enums import BLOCS, OPENNESS, Posture
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,8 +109,7 @@ class Recorder:
 
     def _surplus(self, m: "MarketModel", sizes: np.ndarray) -> np.ndarray:
         dev = m.cfg.developers
-        v = m.common_utility - dev.price_sensitivity * m.log_price + \
-            dev.open_preference * m.menu.is_open
+        v = representative_utility(m.common_utility, m.log_price, m.menu.is_open, dev)
         z = np.where(m.access[0], v, -np.inf)
         top = z.max(axis=1)
         safe = np.where(np.isfinite(top), top, 0.0)

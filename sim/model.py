@@ -19,7 +19,7 @@ import numpy as np
 
 from sim import chips
 from sim.agents.developer import (DeveloperPopulation, DeveloperRegion, common_utility,
-                                  logit_shares)
+                                  logit_shares, representative_utility)
 from sim.agents.government import Government
 from sim.agents.lab import Lab, community_boost, knowledge_step
 from sim.config import SimConfig
@@ -287,8 +287,8 @@ class MarketModel(mesa.Model):
     def representative_shares(self, menu: Menu) -> np.ndarray:
         """Expected global share of each product for an average developer of each region."""
         dev = self.cfg.developers
-        v = self._common_utilities(menu) - dev.price_sensitivity * np.log(menu.price) \
-            + dev.open_preference * menu.is_open
+        v = representative_utility(self._common_utilities(menu), np.log(menu.price),
+                                   menu.is_open, dev)
         market, _ = self._access(menu)
         weights = np.array([dev.region_shares[r] for r in self.region_names])
         return weights @ logit_shares(v, market)

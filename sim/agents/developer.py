@@ -40,6 +40,15 @@ def common_utility(capability_months: np.ndarray, family_share: np.ndarray,
     return cfg.capability_weight * capability_months + network + ecosystem + affinity
 
 
+def representative_utility(common: np.ndarray, log_price: np.ndarray, is_open: np.ndarray,
+                           cfg: DeveloperConfig) -> np.ndarray:
+    """Utility of each product for a region's average developer (mean tastes, no switching).
+
+    Used by labs to project shares, for consumer surplus, and by the closed-form logit checks.
+    """
+    return common - cfg.price_sensitivity * log_price + cfg.open_preference * is_open
+
+
 def utilities(common: np.ndarray, log_price: np.ndarray, is_open: np.ndarray,
               alpha: np.ndarray, theta: np.ndarray, current: np.ndarray, product_lab: np.ndarray,
               switching_cost: float, within_family: float) -> np.ndarray:
