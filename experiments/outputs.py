@@ -6,14 +6,19 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from experiments.provenance import provenance
 from sim.config import SimConfig
 from sim.run import config_dict, config_hash
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 RESULTS = "results.parquet"
 
@@ -35,7 +40,7 @@ def write_atomic(path: Path, write) -> None:
             os.unlink(tmp)
 
 
-def write_results(df: pd.DataFrame, out_dir: Path, cfg: SimConfig) -> Path:
+def write_results(table: pa.Table | pd.DataFrame, out_dir: Path, cfg: SimConfig) -> Path:
     """Write ``results.parquet`` and ``run_config.json`` into ``out_dir``.
 
     The table gets provenance columns (``config_hash``, ``sim_version``, ``git_commit``) and the
@@ -47,8 +52,11 @@ def write_results(df: pd.DataFrame, out_dir: Path, cfg: SimConfig) -> Path:
             **prov, "config": config_dict(cfg)}
     write_atomic(out_dir / "run_config.json",
                  lambda p: Path(p).write_text(json.dumps(meta, indent=1, sort_keys=True)))
-    df = df.assign(config_hash=meta["config_hash"], **prov)
-    table = pa.Table.from_pandas(df, preserve_index=False)
+    if not isinstance(table, pa.Table):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    zeros = pa.array(np.zeros(table.num_rows, np.int32))
+    for name in ("config_hash", *prov):
+        table = table.append_column(name, pc.take(pa.array([meta[name]], pa.string()), zeros))
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            b"openmarket_run": json.dumps(meta).encode()})
     target = out_dir / RESULTS

@@ -175,8 +175,9 @@ def _compose_checked(overrides: list[str]):
     return cfg
 
 
-def _compose_sim(overrides: list[str]) -> SimConfig:
-    cfg = _compose_checked(overrides)
+def _compose_sim(overrides: list[str], cfg=None) -> SimConfig:
+    """The SimConfig of a job; ``cfg`` is its composed config when already at hand."""
+    cfg = _compose_checked(overrides) if cfg is None else cfg
     with open_dict(cfg):
         del cfg["hydra"]
     try:
@@ -202,25 +203,50 @@ def preflight(overrides: list[str], multirun: bool = False) -> int:
         validate(_compose_sim(overrides))
         return 1
     plain = [o for o, p in zip(overrides, parsed, strict=False) if not p.is_sweep_override()]
-    hydra_cfg = _compose_checked(plain).hydra
-    node = hydra_cfg.sweeper.get("params")
+    plain_cfg = _compose_checked(plain)
+    node = plain_cfg.hydra.sweeper.get("params")
     params = OmegaConf.to_container(node, resolve=False) if node is not None else {}
     extra = [f"{k}={v}" for k, v in params.items()
              if k not in {p.get_key_element() for p in parsed}]
     jobs = expand_jobs(overrides + extra)
     if len(jobs) > MAX_JOBS_CHECKED:
         raise ConfigError("sweep", len(jobs), f"at most {MAX_JOBS_CHECKED} jobs per sweep")
-    seen = set()
+    seeds_of: dict[tuple, list[int]] = {}
     for job in jobs:
         # jobs that differ only in the seed share one composed config: compose it once
         seeds = [o for o in job if o.startswith("seed=")]
         rest = tuple(o for o in job if not o.startswith("seed="))
         for s in seeds:
             check_seed(s.split("=", 1)[1])
-        if rest not in seen:
-            seen.add(rest)
-            validate(_compose_sim(list(rest)))
+        seeds_of.setdefault(rest, []).extend(int(s.split("=", 1)[1]) for s in seeds)
+    for rest, seeds in seeds_of.items():
+        # the plain config is the job config when only the seed is swept (saves a composition)
+        sim_cfg = _compose_sim(list(rest), plain_cfg if list(rest) == plain else None)
+        validate(sim_cfg)
+        check_seed_batches(seeds, _seeds_per_job(rest, plain_cfg))
     return len(jobs)
+
+
+def _seeds_per_job(rest: tuple, plain_cfg) -> int:
+    given = [o.split("=", 1)[1] for o in rest if o.lstrip("+").startswith("seeds_per_job=")]
+    return int(given[-1]) if given else int(plain_cfg.seeds_per_job)
+
+
+def check_seed_batches(seeds: list[int], per_job: int) -> None:
+    """Raise ConfigError if two jobs would run the same seed.
+
+    A job with ``seed=s`` runs seeds ``s .. s + seeds_per_job - 1``, so swept seeds must be at
+    least ``seeds_per_job`` apart; otherwise a seed would be run (and collected) twice.
+    """
+    ordered = sorted(seeds)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a == b and per_job == 1:
+            raise ConfigError("seed", a, "each seed once per job config (it is listed twice)")
+        if b - a < per_job:
+            raise ConfigError("seed", f"{a} and {b}",
+                              f"seeds at least seeds_per_job={per_job} apart (a job runs "
+                              f"seeds seed..seed+{per_job - 1}), e.g. "
+                              f"'seed=range(0,{per_job * 10},{per_job})' seeds_per_job={per_job}")
 
 
 def check_seed(text: str) -> None:

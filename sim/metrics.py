@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sim.agents.developer import representative_utility
 from sim.enums import BLOCS, OPENNESS, Posture
@@ -157,6 +158,12 @@ class Recorder:
 
     def frame(self) -> pd.DataFrame:
         """The collected rows as a DataFrame with columns :data:`COLUMNS`."""
-        df = pd.DataFrame(self.cols)
-        df["month"] = df["month"].astype("int32")
-        return df
+        return self.arrow().to_pandas()
+
+    def arrow(self) -> pa.Table:
+        """The collected rows as an Arrow table with columns :data:`COLUMNS`."""
+        c = self.cols
+        return pa.table({"month": pa.array(c["month"], pa.int32()),
+                         **{k: pa.array(c[k], pa.string()) for k in ("metric", "region", "bloc",
+                                                                     "lab")},
+                         "value": pa.array(c["value"], pa.float64())})

@@ -15,13 +15,19 @@ import hashlib
 import json
 from dataclasses import asdict
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sim.config import SimConfig
 from sim.events import coerce_like, replace_path, resolve_path
-from sim.model import MarketModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from sim.model import MarketModel
 
 RUN_COLUMNS = ["run_id", "scenario", "seed", "month", "date", "metric", "region", "bloc", "lab",
                "value"]
@@ -60,6 +66,10 @@ def with_overrides(cfg: SimConfig, overrides: dict[str, Any]) -> SimConfig:
 
 def simulate(cfg: SimConfig) -> MarketModel:
     """Build and run the model for ``cfg``; return it for inspection (tests, notebooks)."""
+    # imported here: ``import sim`` stays light (no Mesa) for a sweep's parent process, which
+    # only checks configs and collects results
+    from sim.model import MarketModel
+
     model = MarketModel(cfg)
     model.run()
     return model
@@ -83,14 +93,29 @@ def run(cfg: SimConfig | None = None, **overrides: Any) -> pd.DataFrame:
 
 def results_table(model: MarketModel) -> pd.DataFrame:
     """The model's collected outcomes with run id, scenario, seed and calendar month."""
+    return results_arrow(model).to_pandas()
+
+
+def results_arrow(model: MarketModel) -> pa.Table:
+    """:func:`results_table` as an Arrow table, which is what a sweep writes to disk.
+
+    Built column by column in Arrow: a sweep writes one per run, and going through pandas cost
+    more than a tenth of a baseline run (benchmarks/results_sweep.md).
+    """
     cfg = model.cfg_initial
-    df = model.recorder.frame()
+    rows = model.recorder.arrow()
+    n = rows.num_rows
     start = cfg.model.start_year * 12
-    months = pd.Series(range(cfg.model.horizon_months))
-    labels = ((start + months) // 12).astype(str) + "-" + \
-        ((start + months) % 12 + 1).astype(str).str.zfill(2)
-    df.insert(0, "date", labels.to_numpy()[df["month"].to_numpy()])
-    df.insert(0, "seed", cfg.seed)
-    df.insert(0, "scenario", cfg.scenario)
-    df.insert(0, "run_id", f"{cfg.scenario}|seed={cfg.seed}|{config_hash(cfg)}")
-    return df[RUN_COLUMNS]
+    dates = pa.array([f"{(start + m) // 12}-{(start + m) % 12 + 1:02d}"
+                      for m in range(cfg.model.horizon_months)])
+
+    def constant(value, type_):
+        return pc.take(pa.array([value], type_), pa.array(np.zeros(n, np.int32)))
+
+    columns = {"run_id": constant(f"{cfg.scenario}|seed={cfg.seed}|{config_hash(cfg)}",
+                                  pa.string()),
+               "scenario": constant(cfg.scenario, pa.string()),
+               "seed": constant(cfg.seed, pa.int64()),
+               "date": pc.take(dates, rows.column("month"))}
+    return pa.table({name: columns[name] if name in columns else rows.column(name)
+                     for name in RUN_COLUMNS})

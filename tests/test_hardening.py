@@ -90,6 +90,20 @@ def test_malformed_sweeps_fail_before_any_job(tmp_path, overrides):
     assert not (tmp_path / "s").exists()
 
 
+@pytest.mark.parametrize("seeds, per_job, twice", [("range(0,10)", 5, 1), ("0,3", 4, 3),
+                                                  ("0,0", 1, 0)])
+def test_seed_batches_that_overlap_are_refused_before_any_job(tmp_path, seeds, per_job, twice):
+    # a job with seed=s runs seeds s..s+seeds_per_job-1: overlapping jobs would run (and
+    # collect) a seed twice
+    res = cli("-m", f"seed={seeds}", f"seeds_per_job={per_job}", *TINY,
+              f"hydra.sweep.dir={tmp_path}/s")
+    assert res.returncode == 2 and res.stderr.startswith("error: invalid config: seed = ")
+    assert str(twice) in res.stderr.splitlines()[0] and "Traceback" not in res.stderr
+    if per_job > 1:
+        assert f"seeds_per_job={per_job}" in res.stderr
+    assert not (tmp_path / "s").exists()
+
+
 def test_a_bad_value_in_one_job_of_a_sweep_stops_the_whole_sweep_first(tmp_path):
     res = cli("-m", "model.horizon_months=12,0", *TINY[:1], f"hydra.sweep.dir={tmp_path}/s")
     assert res.returncode == 2 and "model.horizon_months" in res.stderr

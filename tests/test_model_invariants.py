@@ -69,3 +69,20 @@ def test_invariants_hold_for_random_valid_configs(seed, n, horizon, network, con
                 developers__network_effect=network, developers__switching_cost=switching,
                 governments__US__export_controls=controls)
     check_invariants(run(cfg), n)
+
+
+def test_results_table_and_the_table_a_sweep_writes_agree():
+    from sim.run import results_arrow, results_table, simulate
+
+    cfg = small(seed=4)
+    model = simulate(cfg)
+    df = results_table(model)
+    pd.testing.assert_frame_equal(df, results_arrow(model).to_pandas())
+    assert list(df.columns) == RUN_COLUMNS
+    assert (df.month.dtype, df.seed.dtype, df.value.dtype) == ("int32", "int64", "float64")
+    assert all(pd.api.types.is_string_dtype(df[c]) for c in ("run_id", "metric", "date"))
+    assert df.run_id.nunique() == 1 and (df.seed == 4).all()
+    start = cfg.model.start_year
+    dates = df.groupby("month").date.first()
+    assert dates[0] == f"{start}-01" and dates[13] == f"{start + 1}-02"
+    assert dates.is_unique and len(dates) == cfg.model.horizon_months

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.collect import COLLECTED, collect
+from experiments.collect import COLLECTED, collect, read_for_summary
+from sim.compare import scenario_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["model.n_developers=600", "model.horizon_months=20", "output.figures=false"]
@@ -48,6 +49,27 @@ def test_two_scenario_multirun_collects_one_tidy_table(tmp_path):
     assert len(row) == 1 and row.n_seeds.iloc[0] == 3
     assert float(row.lo.iloc[0]) <= float(row["mean"].iloc[0]) <= float(row.hi.iloc[0])
     assert "collected 6 runs" in res.stdout
+    # plain string columns, as any Parquet reader expects (not categoricals)
+    assert pd.api.types.is_string_dtype(df.scenario) and df.scenario.dtype != "category"
+
+
+def test_summary_kept_while_collecting_equals_the_summary_of_the_written_table(tmp_path):
+    # the collector keeps the summary's rows as it writes the table; runs of different
+    # horizons check that it keeps every checkpoint month the longest horizon needs
+    out = tmp_path / "h"
+    cmd = [sys.executable, "-m", "experiments.run", "-m", "scenario=baseline,alibaba_closes",
+           "seed=0,1", "model.horizon_months=19,24", "model.n_developers=600",
+           "output.figures=false", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={out}"]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    kept = pd.read_csv(out / "scenario_summary.csv")
+    params = [c for c in kept.columns if c.startswith("model.")]  # every override is a column
+    assert params == ["model.horizon_months", "model.n_developers"]
+    again = scenario_summary(read_for_summary(out / COLLECTED, params=params), params=params)
+    again.to_csv(tmp_path / "again.csv", index=False)
+    pd.testing.assert_frame_equal(kept, pd.read_csv(tmp_path / "again.csv"))
+    assert sorted(kept.month.unique()) == [11, 23]
+    assert set(kept["model.horizon_months"]) == {19, 24}
 
 
 def test_swept_parameters_become_columns(tmp_path):
