@@ -246,7 +246,7 @@ def check_seed_batches(seeds: list[int], per_job: int) -> None:
             raise ConfigError("seed", f"{a} and {b}",
                               f"seeds at least seeds_per_job={per_job} apart (a job runs "
                               f"seeds seed..seed+{per_job - 1}), e.g. "
-                              f"'seed=range(0,{per_job * 10},{per_job})' seeds_per_job={per_job}")
+                              f"'seed=range(0,{per_job * 10},{per_job})', or seeds_per_job=1")
 
 
 def check_seed(text: str) -> None:

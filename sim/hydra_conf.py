@@ -58,6 +58,9 @@ class CheckedSweeperConf:
 def register() -> None:
     """Register the schema and the sweeper with Hydra's ConfigStore (idempotent)."""
     store = ConfigStore.instance()
+    if "app_schema.yaml" in store.repo and \
+            "checked.yaml" in store.repo.get("hydra", {}).get("sweeper", {}):
+        return  # storing again costs 0.07 s (the schema is converted each time)
     store.store(name="app_schema", node=AppConfig)
     store.store(group="hydra/sweeper", name="checked", node=CheckedSweeperConf,
                 provider="openmarket")
