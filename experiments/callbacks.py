@@ -22,7 +22,7 @@ class SweepCollector(Callback):
         """Say where the sweep writes (the same command resumes there)."""
         print(f"sweep folder: {config.hydra.sweep.dir} (re-run the same command to resume)",
               flush=True)
-        if config.output.collect and not os.environ.get("NOPRE"):
+        if config.output.collect:
             threading.Thread(target=_import_for_collecting, daemon=True).start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
