@@ -219,9 +219,10 @@ def preflight(overrides: list[str], multirun: bool = False) -> int:
         for s in seeds:
             check_seed(s.split("=", 1)[1])
         seeds_of.setdefault(rest, []).extend(int(s.split("=", 1)[1]) for s in seeds)
+    canonical = expand_jobs(plain)[0]  # the overrides as the jobs spell them
     for rest, seeds in seeds_of.items():
         # the plain config is the job config when only the seed is swept (saves a composition)
-        sim_cfg = _compose_sim(list(rest), plain_cfg if list(rest) == plain else None)
+        sim_cfg = _compose_sim(list(rest), plain_cfg if list(rest) == canonical else None)
         validate(sim_cfg)
         check_seed_batches(seeds, _seeds_per_job(rest, plain_cfg))
     return len(jobs)
