@@ -80,19 +80,26 @@ def find_runs(sweep_dir: Path) -> list[Path]:
     return sorted(p.parent for p in found)
 
 
-def job_params(run_dir: Path) -> dict[str, str]:
-    """The swept parameters of a job, read from Hydra's record of its overrides."""
+def job_params(run_dir: Path, _read: dict | None = None) -> dict[str, str]:
+    """The swept parameters of a job, read from Hydra's record of its overrides.
+
+    ``_read`` caches files already parsed (the seeds of one job share one file).
+    """
     path = run_dir / ".hydra" / "overrides.yaml"
     if not path.exists():
         path = run_dir.parent / ".hydra" / "overrides.yaml"  # one seed of a multi-seed job
     if not path.exists():
         return {}
+    if _read is not None and path in _read:
+        return _read[path]
     params = {}
     for item in yaml.safe_load(path.read_text()) or []:
         key, _, value = str(item).partition("=")
         key = key.lstrip("+~")
         if not key.startswith(NOT_PARAMS):
             params[key] = value
+    if _read is not None:
+        _read[path] = params
     return params
 
 
@@ -141,7 +148,8 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
     is not stored, so readers get plain string columns as from any Parquet file. ``each``, if
     given, is called with every run's table (with its parameter columns) as it is written.
     """
-    param_sets = {run: job_params(run) for run in runs}
+    read: dict = {}
+    param_sets = {run: job_params(run, read) for run in runs}
     keys = sorted({k for p in param_sets.values() for k in p})
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)

@@ -24,7 +24,6 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from experiments.outputs import finished, write_results
 from hydra_plugins.openmarket_sweeper.checked_sweeper import PREFLIGHT_ENV
 from sim.hydra_conf import CONFIG_DIR, register, to_sim_config
 from sim.config import SimConfig
@@ -48,6 +47,8 @@ def run_job(cfg: DictConfig, out_dir: Path) -> list[Path]:
 
 def run_one(sim_cfg: SimConfig, out_dir: Path, output) -> Path:
     """Run one seed into ``out_dir`` unless its results are already there."""
+    from experiments.outputs import finished, write_results  # Arrow: not needed to launch
+
     if finished(out_dir, sim_cfg):
         log.info("already finished, skipped: %s", out_dir)
         return out_dir / "results.parquet"

@@ -17,15 +17,12 @@ from dataclasses import asdict
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from sim.config import SimConfig
 from sim.events import coerce_like, replace_path, resolve_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    import pyarrow as pa
 
     from sim.model import MarketModel
 
@@ -102,6 +99,10 @@ def results_arrow(model: MarketModel) -> pa.Table:
     Built column by column in Arrow: a sweep writes one per run, and going through pandas cost
     more than a tenth of a baseline run (benchmarks/results_sweep.md).
     """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     cfg = model.cfg_initial
     rows = model.recorder.arrow()
     n = rows.num_rows
