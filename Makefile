@@ -65,7 +65,7 @@ lint: $(STAMP)
 # of a 200-run sweep's wall time spent in the model (writes benchmarks/results.md)
 bench: $(STAMP)
 	$(PY) -m benchmarks.bench_model
-	$(PY) -m benchmarks.bench_sweep --runs 200 --seeds-per-job 1 20
+	$(PY) -m benchmarks.bench_sweep --runs 200 --seeds-per-job 1 10 100 --repeat 5
 
 clean:
 	rm -rf outputs multirun .pytest_cache

@@ -146,7 +146,8 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
 
     Strings stay dictionary-encoded from each run's file to the collected one; the Arrow schema
     is not stored, so readers get plain string columns as from any Parquet file. ``each``, if
-    given, is called with every run's table (with its parameter columns) as it is written.
+    given, is called with every run's table (with its parameter columns) and the parameter
+    names, as the table is written.
     """
     read: dict = {}
     param_sets = {run: job_params(run, read) for run in runs}
@@ -164,7 +165,7 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
             writer.write_table(table)
             rows += table.num_rows
             if each is not None:
-                each(table)
+                each(table, keys)
         if writer is not None:
             writer.close()
             os.replace(tmp, target)
@@ -179,31 +180,31 @@ class _CheckpointRows:
 
     Per run it keeps year-end months and the run's final month: a superset of the checkpoint
     months (:func:`sim.compare.checkpoint_months`) of the longest horizon in the sweep, which
-    is only known at the end.
+    is only known at the end. Kept rows are narrowed at once (16-bit codes and months), so a
+    10,000-run sweep keeps them in a few hundred MB.
     """
 
     def __init__(self) -> None:
         self.parts: list[pa.Table] = []
         self.last = -1
 
-    def __call__(self, table: pa.Table) -> None:
+    def __call__(self, table: pa.Table, params: list[str]) -> None:
+        columns = [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab",
+                   "value"]
         month = table.column("month")
         final = pc.max(month).as_py()
         self.last = max(self.last, final)
         keep = pc.or_(pc.equal(pc.modulo(month, 12), 11), pc.equal(month, final))
-        self.parts.append(table.filter(keep))
+        self.parts.append(_compact(table.select(columns).filter(keep)))
 
-    def frame(self, params: list[str]) -> "pd.DataFrame":
+    def frame(self) -> "pd.DataFrame":
         """The kept rows at the sweep's checkpoint months, as :func:`read_for_summary` gives."""
         from sim.compare import checkpoint_months
 
-        columns = [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab",
-                   "value"]
-        wanted = pa.array(checkpoint_months(self.last + 1), pa.int32())
-        data = pa.concat_tables(self.parts).select(columns)
+        wanted = pa.array(checkpoint_months(self.last + 1), pa.int16())
+        data = pa.concat_tables(self.parts)
         self.parts = []
-        data = _compact(data.filter(pc.is_in(data.column("month"), value_set=wanted))
-                        .unify_dictionaries())
+        data = data.filter(pc.is_in(data.column("month"), value_set=wanted)).unify_dictionaries()
         return data.to_pandas(self_destruct=True, split_blocks=True)
 
 
@@ -314,7 +315,7 @@ def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
     write_config_index(runs, sweep_dir / CONFIGS)
     from sim.compare import scenario_summary
 
-    summary = scenario_summary(checkpoints.frame(report.params), params=report.params)
+    summary = scenario_summary(checkpoints.frame(), params=report.params)
     report.summary = sweep_dir / SUMMARY
     tmp = report.summary.with_suffix(".csv.tmp")
     summary.to_csv(tmp, index=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import os
 from typing import Any, Iterable
 
 from hydra import compose, initialize_config_dir
@@ -186,8 +187,12 @@ def _compose_sim(overrides: list[str], cfg=None) -> SimConfig:
         raise ConfigError("config", " ".join(overrides), str(err).splitlines()[0]) from None
 
 
-def preflight(overrides: list[str], multirun: bool = False) -> int:
-    """Check every key and every job's config; return the number of jobs. Raises ConfigError."""
+def preflight(overrides: list[str], multirun: bool = False,
+              hints: list[str] | None = None) -> int:
+    """Check every key and every job's config; return the number of jobs. Raises ConfigError.
+
+    ``hints``, if given, receives advice that is not an error (e.g. how to batch seeds).
+    """
     register()
     parsed = _parse(overrides)
     for ov in parsed:
@@ -224,8 +229,34 @@ def preflight(overrides: list[str], multirun: bool = False) -> int:
         # the plain config is the job config when only the seed is swept (saves a composition)
         sim_cfg = _compose_sim(list(rest), plain_cfg if list(rest) == canonical else None)
         validate(sim_cfg)
-        check_seed_batches(seeds, _seeds_per_job(rest, plain_cfg))
+        per_job = _seeds_per_job(rest, plain_cfg)
+        check_seed_batches(seeds, per_job)
+        hint = batching_hint(seeds) if hints is not None and per_job == 1 else ""
+        if hint and hint not in hints:
+            hints.append(hint)
     return len(jobs)
+
+
+def batching_hint(seeds: list[int], cores: int | None = None) -> str:
+    """Advice to run many one-seed jobs as fewer jobs of several seeds ("" if not worth it).
+
+    Hydra spends about 0.3 s on each job, more than a 0.12 s baseline run; about four jobs a
+    core keeps the cores evenly busy. Only for a contiguous run of seeds, with a batch size that
+    divides it, so that the advice runs exactly the same seeds.
+    """
+    cores = cores or os.cpu_count() or 1
+    ordered = sorted(seeds)
+    n = len(ordered)
+    if n < 8 * cores or ordered != list(range(ordered[0], ordered[0] + n)):
+        return ""
+    target = n / (4 * cores)
+    k = min((d for d in range(1, n + 1) if n % d == 0), key=lambda d: (abs(d - target), d))
+    if k == 1:
+        return ""
+    lo = ordered[0]
+    return (f"hint: {n} seeds run one to a Hydra job, and Hydra spends about 0.3 s on each job "
+            f"(more than a baseline run); the same seeds run faster {k} to a job: "
+            f"'seed=range({lo},{lo + n},{k})' seeds_per_job={k}")
 
 
 def _seeds_per_job(rest: tuple, plain_cfg) -> int:

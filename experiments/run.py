@@ -125,11 +125,14 @@ def cli() -> None:
     if multirun and not named:
         sys.argv.append(f"output.sweep_name={sweep_name(overrides)}")
     if not any(a in ("--help", "-h", "--hydra-help", "--info", "-i") for a in sys.argv[1:]):
+        hints: list[str] = []
         try:
-            preflight(overrides, multirun)
+            preflight(overrides, multirun, hints)
         except ConfigError as err:
             print(f"error: {err}", file=sys.stderr)
             sys.exit(2)
+        for hint in hints:
+            print(hint, file=sys.stderr)
         os.environ[PREFLIGHT_ENV] = "1"
     try:
         main()

@@ -124,3 +124,15 @@ def test_benchmark_functions_run_at_tiny_sizes(tmp_path):
     md, js = bm.write_results(results, tmp_path)
     assert "| developers |" in md.read_text()
     assert json.loads(js.read_text())["compare"]["n_developers"] == 200
+
+
+def test_sweep_benchmark_runs_and_accounts_for_every_run(tmp_path, capsys):
+    from benchmarks import bench_sweep
+
+    r = bench_sweep.run_sweep(runs=4, jobs=2, out=tmp_path / "s", per_job=2, developers=300)
+    assert r["runs"] == 4 and 0 < r["model_s"] <= r["job_s"]
+    assert 0 < r["model_share"] <= r["run_share"] <= 1
+    assert bench_sweep.main(["--runs", "2", "--seeds-per-job", "1", "--developers", "300",
+                             "--repeat", "1"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("| runs |") and table[-1].startswith("| 2 | 300 | 1 | 2 |")

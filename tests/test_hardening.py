@@ -306,3 +306,24 @@ def test_collecting_streams_runs_so_memory_does_not_grow_with_their_number(tmp_p
     assert len(rows) == 400 * len(template)
     # 10x the runs: the streamed table grows 10x on disk, peak memory by far less
     assert large < 1.5 * small and large < 2048, (small, large)
+
+
+def test_many_one_seed_jobs_get_a_batching_hint_that_runs_the_same_seeds():
+    hints: list[str] = []
+    assert preflight(["scenario=baseline,alibaba_closes", "seed=range(0,200)"], True, hints) == 400
+    from experiments.preflight import batching_hint, check_seed_batches, expand_jobs
+    assert hints == [batching_hint(list(range(200)))]  # once, though two scenarios
+    assert "seeds_per_job=25" in batching_hint(list(range(200)), cores=2)  # 4 jobs a core
+    for seeds, cores in ((range(5, 105), 2), (range(0, 30), 1), (range(0, 64), 4)):
+        hint = batching_hint(list(seeds), cores)
+        advice = [a.strip("'") for a in hint.split(": ", 1)[1].split()[-2:]]
+        jobs = expand_jobs(advice)
+        per_job = int(advice[1].split("=")[1])
+        starts = [int(j[0].split("=")[1]) for j in jobs]
+        check_seed_batches(starts, per_job)  # no seed twice
+        assert sorted(s + i for s in starts for i in range(per_job)) == list(seeds)
+    assert batching_hint(list(range(10)), cores=2) == ""  # too few to be worth it
+    assert batching_hint([0, 5, 9] * 10, cores=1) == ""  # not one contiguous run
+    hints = []
+    preflight(["seed=range(0,200,25)", "seeds_per_job=25"], True, hints)
+    assert hints == []
