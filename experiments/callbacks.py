@@ -13,6 +13,9 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 log = logging.getLogger(__name__)
+#: The thread importing what collecting needs; not an attribute of the callback, which Hydra
+#: pickles to send to the workers.
+_IMPORTER: list[threading.Thread] = []
 
 
 class SweepCollector(Callback):
@@ -23,13 +26,16 @@ class SweepCollector(Callback):
         print(f"sweep folder: {config.hydra.sweep.dir} (re-run the same command to resume)",
               flush=True)
         if config.output.collect:
-            threading.Thread(target=_import_for_collecting, daemon=True).start()
+            _IMPORTER.append(threading.Thread(target=_import_for_collecting, daemon=True))
+            _IMPORTER[-1].start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Collect the sweep folder (``python -m experiments.collect`` does the same by hand)."""
         _stop_idle_workers()
         if not config.output.collect:
             return
+        while _IMPORTER:
+            _IMPORTER.pop().join()  # no import runs in two threads at once
         from experiments.collect import collect
         report = collect(Path(config.hydra.sweep.dir), figures=config.output.figures)
         print(report.describe(), flush=True)
@@ -69,4 +75,6 @@ def _import_for_collecting() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         except OSError:
             pass
+    # everything collecting imports (none of it is imported by the launcher meanwhile)
+    import experiments.collect  # noqa: F401
     import sim.compare  # noqa: F401
