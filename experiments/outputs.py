@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,28 +26,31 @@ def write_atomic(path: Path, write) -> None:
     """Write a file through a temporary name in the same folder, then rename it into place.
 
     A reader (the collector, a resumed sweep) therefore sees either no file or a whole one, even
-    if the process is killed mid-write.
+    if the process is killed mid-write. The temporary name carries the process id, so two
+    processes never share one (cheaper than ``tempfile``'s random names: a sweep writes two
+    files a run).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        write(tmp)
+        write(str(tmp))
         os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
-def write_results(table: pa.Table | pd.DataFrame, out_dir: Path, cfg: SimConfig) -> Path:
+def write_results(table: pa.Table | pd.DataFrame, out_dir: Path, cfg: SimConfig,
+                  digest: str | None = None) -> Path:
     """Write ``results.parquet`` and ``run_config.json`` into ``out_dir``.
 
     The table gets provenance columns (``config_hash``, ``sim_version``, ``git_commit``) and the
     Parquet file carries the resolved config as JSON metadata, so any row can be re-run. The
     config file is written first and the table last: a table on disk means a finished run.
+    ``digest`` is ``config_hash(cfg)`` when the caller has it already.
     """
     prov = provenance()
-    meta = {"config_hash": config_hash(cfg), "seed": cfg.seed, "scenario": cfg.scenario,
+    meta = {"config_hash": digest or config_hash(cfg), "seed": cfg.seed, "scenario": cfg.scenario,
             **prov, "config": config_dict(cfg)}
     write_atomic(out_dir / "run_config.json",
                  lambda p: Path(p).write_text(json.dumps(meta, indent=1, sort_keys=True)))

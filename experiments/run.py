@@ -27,7 +27,7 @@ from omegaconf import DictConfig
 from hydra_plugins.openmarket_sweeper.checked_sweeper import PREFLIGHT_ENV
 from sim.hydra_conf import CONFIG_DIR, register, to_sim_config
 from sim.config import SimConfig
-from sim.run import results_arrow, simulate
+from sim.run import config_hash, results_arrow, simulate
 from sim.validate import ConfigError
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ def run_job(cfg: DictConfig, out_dir: Path) -> list[Path]:
 def run_one(sim_cfg: SimConfig, out_dir: Path, output) -> Path:
     """Run one seed into ``out_dir`` unless its results are already there."""
     from experiments.outputs import finished, write_results  # Arrow: not needed to launch
+    import sim.model  # noqa: F401  (Mesa is imported before the clock starts: not model time)
 
     if finished(out_dir, sim_cfg):
         log.info("already finished, skipped: %s", out_dir)
@@ -55,8 +56,9 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output) -> Path:
     start = time.perf_counter()
     model = simulate(sim_cfg)
     model_seconds = time.perf_counter() - start
-    table = results_arrow(model)
-    path = write_results(table, out_dir, sim_cfg)
+    digest = config_hash(sim_cfg)
+    table = results_arrow(model, digest)
+    path = write_results(table, out_dir, sim_cfg, digest)
     # kept apart from run_config.json so that a run's recorded inputs stay byte-identical
     (out_dir / "timing.json").write_text(json.dumps(
         {"model_seconds": model_seconds, "job_seconds": time.perf_counter() - start}))

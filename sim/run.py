@@ -93,11 +93,12 @@ def results_table(model: MarketModel) -> pd.DataFrame:
     return results_arrow(model).to_pandas()
 
 
-def results_arrow(model: MarketModel) -> pa.Table:
+def results_arrow(model: MarketModel, digest: str | None = None) -> pa.Table:
     """:func:`results_table` as an Arrow table, which is what a sweep writes to disk.
 
     Built column by column in Arrow: a sweep writes one per run, and going through pandas cost
-    more than a tenth of a baseline run (benchmarks/results_sweep.md).
+    more than a tenth of a baseline run (benchmarks/results_sweep.md). ``digest`` is
+    ``config_hash`` of the run's config when the caller has it already.
     """
     import numpy as np
     import pyarrow as pa
@@ -113,7 +114,7 @@ def results_arrow(model: MarketModel) -> pa.Table:
     def constant(value, type_):
         return pc.take(pa.array([value], type_), pa.array(np.zeros(n, np.int32)))
 
-    columns = {"run_id": constant(f"{cfg.scenario}|seed={cfg.seed}|{config_hash(cfg)}",
+    columns = {"run_id": constant(f"{cfg.scenario}|seed={cfg.seed}|{digest or config_hash(cfg)}",
                                   pa.string()),
                "scenario": constant(cfg.scenario, pa.string()),
                "seed": constant(cfg.seed, pa.int64()),
