@@ -189,13 +189,11 @@ class _CheckpointRows:
         self.last = -1
 
     def __call__(self, table: pa.Table, params: list[str]) -> None:
-        columns = [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab",
-                   "value"]
         month = table.column("month")
         final = pc.max(month).as_py()
         self.last = max(self.last, final)
         keep = pc.or_(pc.equal(pc.modulo(month, 12), 11), pc.equal(month, final))
-        self.parts.append(_compact(table.select(columns).filter(keep)))
+        self.parts.append(_compact(table.select(_summary_columns(params)).filter(keep)))
 
     def frame(self) -> "pd.DataFrame":
         """The kept rows at the sweep's checkpoint months, as :func:`read_for_summary` gives."""
@@ -277,10 +275,14 @@ def read_for_summary(table: Path, months: list[int] | None = None,
 
     if months is None:
         months = checkpoint_months(last_month(table) + 1)
-    columns = [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab", "value"]
     wanted = pa.array(months, pa.int32())
     return _read_filtered(table, lambda g: pc.is_in(g.column("month"), value_set=wanted),
-                          columns)
+                          _summary_columns(params))
+
+
+def _summary_columns(params) -> list[str]:
+    """The columns :func:`sim.compare.scenario_summary` reads."""
+    return [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab", "value"]
 
 
 def read_key_series(table: Path) -> pd.DataFrame:

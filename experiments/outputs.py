@@ -5,19 +5,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from experiments.provenance import provenance
 from sim.config import SimConfig
-from sim.run import config_dict, config_hash
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+from sim.run import config_dict, config_hash, constant_column
 
 RESULTS = "results.parquet"
 
@@ -40,7 +34,7 @@ def write_atomic(path: Path, write) -> None:
         raise
 
 
-def write_results(table: pa.Table | pd.DataFrame, out_dir: Path, cfg: SimConfig,
+def write_results(table: pa.Table, out_dir: Path, cfg: SimConfig,
                   digest: str | None = None) -> Path:
     """Write ``results.parquet`` and ``run_config.json`` into ``out_dir``.
 
@@ -54,11 +48,8 @@ def write_results(table: pa.Table | pd.DataFrame, out_dir: Path, cfg: SimConfig,
             **prov, "config": config_dict(cfg)}
     write_atomic(out_dir / "run_config.json",
                  lambda p: Path(p).write_text(json.dumps(meta, indent=1, sort_keys=True)))
-    if not isinstance(table, pa.Table):
-        table = pa.Table.from_pandas(table, preserve_index=False)
-    zeros = pa.array(np.zeros(table.num_rows, np.int32))
     for name in ("config_hash", *prov):
-        table = table.append_column(name, pc.take(pa.array([meta[name]], pa.string()), zeros))
+        table = table.append_column(name, constant_column(meta[name], table.num_rows))
     table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                            b"openmarket_run": json.dumps(meta).encode()})
     target = out_dir / RESULTS

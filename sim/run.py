@@ -100,7 +100,6 @@ def results_arrow(model: MarketModel, digest: str | None = None) -> pa.Table:
     more than a tenth of a baseline run (benchmarks/results_sweep.md). ``digest`` is
     ``config_hash`` of the run's config when the caller has it already.
     """
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -111,13 +110,19 @@ def results_arrow(model: MarketModel, digest: str | None = None) -> pa.Table:
     dates = pa.array([f"{(start + m) // 12}-{(start + m) % 12 + 1:02d}"
                       for m in range(cfg.model.horizon_months)])
 
-    def constant(value, type_):
-        return pc.take(pa.array([value], type_), pa.array(np.zeros(n, np.int32)))
-
-    columns = {"run_id": constant(f"{cfg.scenario}|seed={cfg.seed}|{digest or config_hash(cfg)}",
-                                  pa.string()),
-               "scenario": constant(cfg.scenario, pa.string()),
-               "seed": constant(cfg.seed, pa.int64()),
+    run_id = f"{cfg.scenario}|seed={cfg.seed}|{digest or config_hash(cfg)}"
+    columns = {"run_id": constant_column(run_id, n),
+               "scenario": constant_column(cfg.scenario, n),
+               "seed": constant_column(cfg.seed, n, pa.int64()),
                "date": pc.take(dates, rows.column("month"))}
     return pa.table({name: columns[name] if name in columns else rows.column(name)
                      for name in RUN_COLUMNS})
+
+
+def constant_column(value: Any, n: int, type_: pa.DataType | None = None) -> pa.Array:
+    """An Arrow column of ``n`` copies of ``value`` (a string column unless ``type_`` says)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.take(pa.array([value], type_ or pa.string()), pa.array(np.zeros(n, np.int32)))
