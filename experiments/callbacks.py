@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +11,6 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 log = logging.getLogger(__name__)
-#: The thread importing what collecting needs; not an attribute of the callback, which Hydra
-#: pickles to send to the workers.
-_IMPORTER: list[threading.Thread] = []
 
 
 class SweepCollector(Callback):
@@ -25,17 +20,12 @@ class SweepCollector(Callback):
         """Say where the sweep writes (the same command resumes there)."""
         print(f"sweep folder: {config.hydra.sweep.dir} (re-run the same command to resume)",
               flush=True)
-        if config.output.collect:
-            _IMPORTER.append(threading.Thread(target=_import_for_collecting, daemon=True))
-            _IMPORTER[-1].start()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Collect the sweep folder (``python -m experiments.collect`` does the same by hand)."""
         _stop_idle_workers()
         if not config.output.collect:
             return
-        while _IMPORTER:
-            _IMPORTER.pop().join()  # no import runs in two threads at once
         from experiments.collect import collect
         report = collect(Path(config.hydra.sweep.dir), figures=config.output.figures)
         print(report.describe(), flush=True)
@@ -62,19 +52,3 @@ def _stop_idle_workers() -> None:
     executor = getattr(module, "_executor", None)
     if executor is not None:
         executor.shutdown(wait=False, kill_workers=True)
-
-
-def _import_for_collecting() -> None:
-    """Import what collecting needs (pandas, scipy: 0.4 s) while the jobs run.
-
-    At the lowest priority (Linux lets one thread be niced), so that it takes only CPU time the
-    workers leave idle; elsewhere it simply runs.
-    """
-    if sys.platform == "linux":
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-        except OSError:
-            pass
-    # everything collecting imports (none of it is imported by the launcher meanwhile)
-    import experiments.collect  # noqa: F401
-    import sim.compare  # noqa: F401
