@@ -23,30 +23,54 @@ class SweepCollector(Callback):
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Collect the sweep folder (``python -m experiments.collect`` does the same by hand)."""
-        _stop_idle_workers()
-        if not config.output.collect:
-            return
-        from experiments.collect import collect
-        report = collect(Path(config.hydra.sweep.dir), figures=config.output.figures)
-        print(report.describe(), flush=True)
-        if report.summary is not None and config.output.summary:
-            import pandas as pd
+        try:
+            if config.output.collect:
+                from experiments.collect import collect_text
+                print(in_idle_worker(collect_text, Path(config.hydra.sweep.dir).resolve(),
+                                     config.output.figures, config.output.summary), flush=True)
+        finally:
+            _stop_idle_workers()
 
-            from sim.compare import comparison_table
-            summary = pd.read_csv(report.summary, keep_default_na=False,
-                                  na_values={"effect_mean": [""], "effect_lo": [""],
-                                             "effect_hi": [""]})
-            with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-                print("\nfinal month: mean across seeds (paired effect vs baseline; * = 90% CI "
-                      "excludes 0; intervals in scenario_summary.csv)\n"
-                      + comparison_table(summary, compact=True).to_string(), flush=True)
+
+def _idle_executor():
+    """The joblib launcher's pool of worker processes, if it ran this sweep and still works."""
+    module = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(module, "_executor", None)
+    flags = getattr(executor, "_flags", None)
+    if flags is None or flags.broken is not None or flags.shutdown:
+        return None
+    return executor
+
+
+def in_idle_worker(fn, *args):
+    """``fn(*args)`` in one of the joblib launcher's idle workers, else in this process.
+
+    The workers have run the model, so the libraries the collector needs (pyarrow, pandas,
+    SciPy) are imported there already; this process would spend 0.4 s importing them, with
+    every core but one idle (benchmarks/results_sweep.md). A worker that dies (out of memory,
+    killed) leaves the work to this process.
+    """
+    from joblib.externals.loky.process_executor import BrokenProcessPool
+
+    executor = _idle_executor()
+    if executor is None:
+        return fn(*args)
+    try:
+        future = executor.submit(fn, *args)
+    except RuntimeError:  # shut down meanwhile
+        return fn(*args)
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        log.warning("the worker collecting the sweep stopped; collecting here instead")
+        return fn(*args)
 
 
 def _stop_idle_workers() -> None:
     """Stop the joblib launcher's worker processes, idle once the sweep has ended.
 
     Left alone, they are stopped at interpreter exit, and Python waits for them there; stopped
-    now, they exit while the results are collected.
+    now, they exit at once.
     """
     module = sys.modules.get("joblib.externals.loky.reusable_executor")
     executor = getattr(module, "_executor", None)

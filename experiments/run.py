@@ -27,7 +27,7 @@ from omegaconf import DictConfig
 from hydra_plugins.openmarket_sweeper.checked_sweeper import PREFLIGHT_ENV
 from sim.hydra_conf import CONFIG_DIR, register, to_sim_config
 from sim.config import SimConfig
-from sim.run import config_hash, results_arrow, simulate
+from sim.run import config_dict, config_hash, results_arrow, simulate
 from sim.validate import ConfigError
 
 log = logging.getLogger(__name__)
@@ -38,32 +38,40 @@ def run_job(cfg: DictConfig, out_dir: Path) -> list[Path]:
     """Run the model for a composed config (``seeds_per_job`` seeds) and write the outputs."""
     sim_cfg = to_sim_config(cfg)
     n = cfg.seeds_per_job
+    # the seeds of a job differ only in the seed, which the hash leaves out
+    digest, plain = config_hash(sim_cfg), config_dict(sim_cfg)
     paths = []
     for seed in range(sim_cfg.seed, sim_cfg.seed + n):
         folder = out_dir if n == 1 else out_dir / f"seed={seed}"
-        paths.append(run_one(replace(sim_cfg, seed=seed), folder, cfg.output))
+        paths.append(run_one(replace(sim_cfg, seed=seed), folder, cfg.output, digest,
+                             {**plain, "seed": seed}))
     return paths
 
 
-def run_one(sim_cfg: SimConfig, out_dir: Path, output) -> Path:
-    """Run one seed into ``out_dir`` unless its results are already there."""
+def run_one(sim_cfg: SimConfig, out_dir: Path, output, digest: str | None = None,
+            plain: dict | None = None) -> Path:
+    """Run one seed into ``out_dir`` unless its results are already there.
+
+    ``digest`` and ``plain`` are ``config_hash(sim_cfg)`` and ``config_dict(sim_cfg)`` when the
+    caller has them already.
+    """
     from experiments.outputs import finished, write_results  # Arrow: not needed to launch
     import sim.model  # noqa: F401  (Mesa is imported before the clock starts: not model time)
 
-    if finished(out_dir, sim_cfg):
+    digest = digest or config_hash(sim_cfg)
+    if finished(out_dir, sim_cfg, digest):
         log.info("already finished, skipped: %s", out_dir)
         return out_dir / "results.parquet"
     start = time.perf_counter()
     model = simulate(sim_cfg)
     model_seconds = time.perf_counter() - start
-    digest = config_hash(sim_cfg)
-    table = results_arrow(model, digest)
-    path = write_results(table, out_dir, sim_cfg, digest)
+    table = results_arrow(model, digest, encoded=True)
+    path = write_results(table, out_dir, sim_cfg, digest, plain)
     # kept apart from run_config.json so that a run's recorded inputs stay byte-identical
     (out_dir / "timing.json").write_text(json.dumps(
         {"model_seconds": model_seconds, "job_seconds": time.perf_counter() - start}))
     single = not _is_multirun()
-    df = table.to_pandas() if single and (output.figures or output.summary) else None
+    df = _plain_frame(table) if single and (output.figures or output.summary) else None
     if output.figures and single:
         from sim.plots import run_figures
         for fig_path in run_figures(df, out_dir):
@@ -73,6 +81,15 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output) -> Path:
         print(summary_table(df).to_string())
     log.info("results: %s", path)
     return path
+
+
+def _plain_frame(table):
+    """The table as pandas with plain string columns, as :func:`sim.run.results_table` gives."""
+    import pyarrow as pa
+
+    plain = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                       for f in table.schema])
+    return table.cast(plain).to_pandas()
 
 
 def _is_multirun() -> bool:

@@ -160,10 +160,14 @@ class Recorder:
         """The collected rows as a DataFrame with columns :data:`COLUMNS`."""
         return self.arrow().to_pandas()
 
-    def arrow(self) -> pa.Table:
-        """The collected rows as an Arrow table with columns :data:`COLUMNS`."""
+    def arrow(self, encoded: bool = False) -> pa.Table:
+        """The collected rows as an Arrow table with columns :data:`COLUMNS`.
+
+        With ``encoded``, the string columns are dictionary-encoded (see
+        :func:`sim.run.results_arrow`).
+        """
         c = self.cols
+        text = pa.dictionary(pa.int32(), pa.string()) if encoded else pa.string()
         return pa.table({"month": pa.array(c["month"], pa.int32()),
-                         **{k: pa.array(c[k], pa.string()) for k in ("metric", "region", "bloc",
-                                                                     "lab")},
+                         **{k: pa.array(c[k], text) for k in ("metric", "region", "bloc", "lab")},
                          "value": pa.array(c["value"], pa.float64())})

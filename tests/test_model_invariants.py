@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,6 +79,11 @@ def test_results_table_and_the_table_a_sweep_writes_agree():
     model = simulate(cfg)
     df = results_table(model)
     pd.testing.assert_frame_equal(df, results_arrow(model).to_pandas())
+    encoded = results_arrow(model, encoded=True)  # what a sweep writes
+    assert pa.types.is_dictionary(encoded.schema.field("metric").type)
+    plain = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                       for f in encoded.schema])
+    pd.testing.assert_frame_equal(df, encoded.cast(plain).to_pandas())
     assert list(df.columns) == RUN_COLUMNS
     assert (df.month.dtype, df.seed.dtype, df.value.dtype) == ("int32", "int64", "float64")
     assert all(pd.api.types.is_string_dtype(df[c]) for c in ("run_id", "metric", "date"))

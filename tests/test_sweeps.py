@@ -85,6 +85,27 @@ def test_serial_and_joblib_launchers_give_identical_results(tmp_path):
     sweep(tmp_path / "joblib", *args, "hydra.launcher.n_jobs=2")
     a, b = collected(tmp_path / "basic"), collected(tmp_path / "joblib")
     pd.testing.assert_frame_equal(a[KEY + ["value"]], b[KEY + ["value"]])
+    # the joblib sweep is collected in one of its workers, the serial one in its own process
+    assert ((tmp_path / "basic" / "scenario_summary.csv").read_bytes()
+            == (tmp_path / "joblib" / "scenario_summary.csv").read_bytes())
+
+
+def test_a_job_of_several_seeds_writes_each_seed_as_a_one_seed_job_would(tmp_path):
+    sweep(tmp_path / "batched", "seed=5", "seeds_per_job=2", "output.collect=false")
+    sweep(tmp_path / "single", "seed=5,6", "output.collect=false")
+    job = next((tmp_path / "batched").glob("*seeds_per_job=2"))
+    for seed in (5, 6):
+        batched = job / f"seed={seed}"
+        single = next((tmp_path / "single").glob(f"*seed={seed}"))
+        assert ((batched / "run_config.json").read_bytes()
+                == (single / "run_config.json").read_bytes())
+        assert ((batched / "results.parquet").read_bytes()
+                == (single / "results.parquet").read_bytes())
+        df = pd.read_parquet(single / "results.parquet")
+        assert set(df.seed) == {seed}
+        # written from dictionary-encoded columns, read back as plain strings
+        for col in ("run_id", "metric", "region", "date", "config_hash"):
+            assert pd.api.types.is_string_dtype(df[col]) and df[col].dtype != "category"
 
 
 def test_submitit_local_launcher_gives_identical_results(tmp_path):
