@@ -132,16 +132,16 @@ def _read_run(path: Path, strings: list[str]) -> pa.Table:
         return parquet.read().replace_schema_metadata(None)
 
 
-def _prefetched(runs: list[Path], ahead: int = 4):
-    """Yield ``(run, table)`` in order while a thread reads the next few runs.
+def _prefetched(runs: list[Path], prepare, ahead: int = 4):
+    """Yield ``(run, prepare(run))`` in order while a thread prepares the next few runs.
 
-    Arrow releases the GIL, so reading overlaps writing; at most ``ahead`` tables wait in memory.
+    Arrow releases the GIL, so preparing (reading) overlaps writing; at most ``ahead`` tables
+    wait in memory. One thread calls ``prepare`` for one run after the other, in order.
     """
-    strings: list[str] = []  # only the reading thread uses it
     with ThreadPoolExecutor(max_workers=1) as pool:
         queue = deque()
         for run in runs:
-            queue.append((run, pool.submit(_read_run, run / RESULTS, strings)))
+            queue.append((run, pool.submit(prepare, run)))
             if len(queue) > ahead:
                 done, future = queue.popleft()
                 yield done, future.result()
@@ -162,17 +162,24 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
     Strings stay dictionary-encoded from each run's file to the collected one; the Arrow schema
     is not stored, so readers get plain string columns as from any Parquet file. ``each``, if
     given, is called with every run's table (with its parameter columns) and the parameter
-    names, as the table is written.
+    names, in the order of ``runs``, by the thread that reads them while this one writes.
     """
     read: dict = {}
     param_sets = {run: job_params(run, read) for run in runs}
     keys = sorted({k for p in param_sets.values() for k in p})
+    strings: list[str] = []  # only the reading thread uses it
+
+    def prepare(run: Path) -> pa.Table:
+        table = _with_params(_read_run(run / RESULTS, strings), param_sets[run], keys)
+        if each is not None:
+            each(table, keys)
+        return table
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     writer, rows = None, 0
     try:
-        for run, table in _prefetched(runs):
-            table = _with_params(table, param_sets[run], keys)
+        for _, table in _prefetched(runs, prepare):
             if writer is None:
                 text = [f.name for f in table.schema if pa.types.is_dictionary(f.type)]
                 # numbers are not dictionary-encoded: their dictionaries are as large as the
@@ -183,8 +190,6 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
             table = table.cast(writer.schema)
             writer.write_table(table)
             rows += table.num_rows
-            if each is not None:
-                each(table, keys)
         if writer is not None:
             writer.close()
             os.replace(tmp, target)
