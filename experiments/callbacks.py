@@ -25,11 +25,17 @@ class SweepCollector(Callback):
         """Collect the sweep folder (``python -m experiments.collect`` does the same by hand)."""
         try:
             if config.output.collect:
-                from experiments.collect import collect_text
-                print(in_idle_worker(collect_text, Path(config.hydra.sweep.dir).resolve(),
+                print(in_idle_worker(_collect_text, Path(config.hydra.sweep.dir).resolve(),
                                      config.output.figures, config.output.summary), flush=True)
         finally:
             _stop_idle_workers()
+
+
+def _collect_text(sweep_dir: Path, figures: bool, summary: bool) -> str:
+    # imported where it runs: this process then never imports Arrow if a worker collects
+    from experiments.collect import collect_text
+
+    return collect_text(sweep_dir, figures, summary)
 
 
 def _idle_executor():
