@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ class SweepCollector(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Say where the sweep writes (the same command resumes there)."""
+        gc.enable()  # paused by experiments.run.cli while the command started
         print(f"sweep folder: {config.hydra.sweep.dir} (re-run the same command to resume)",
               flush=True)
 

@@ -38,3 +38,35 @@ def test_an_idle_worker_does_the_work_then_stopped_workers_leave_it_here(loky_po
 
 def test_a_worker_that_dies_leaves_the_work_to_this_process(loky_pool):
     assert in_idle_worker(_pid_or_die, os.getpid()) == os.getpid()
+
+
+def test_runs_and_sweeps_run_with_the_garbage_collector_on(tmp_path, monkeypatch):
+    # the command line pauses the collector while it starts; Mesa agents and the model refer
+    # to each other, so a job of many runs with it still paused would keep every model
+    import gc
+
+    from omegaconf import OmegaConf
+
+    import experiments.run as run
+    from experiments.callbacks import SweepCollector
+    from sim.hydra_conf import compose_config
+
+    seen = []
+    real = run.simulate
+    monkeypatch.setattr(run, "simulate", lambda cfg: seen.append(gc.isenabled()) or real(cfg))
+    cfg = compose_config("baseline", ["seeds_per_job=2", "model.n_developers=200",
+                                      "model.horizon_months=3", "output.figures=false",
+                                      "output.summary=false"])
+    try:
+        gc.disable()
+        run.run_job(cfg, tmp_path)
+        assert seen == [True, True]
+        gc.disable()
+        SweepCollector().on_multirun_start(OmegaConf.create({"hydra": {"sweep": {"dir": "x"}}}))
+        assert gc.isenabled()
+        gc.disable()
+        with run.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
