@@ -175,6 +175,8 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
             each(table, keys)
         return table
 
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        stale.unlink(missing_ok=True)  # left by a collection that was killed mid-write
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     writer, rows = None, 0

@@ -148,6 +148,12 @@ def test_collect_command_line(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "c" / COLLECTED).exists()
     assert (tmp_path / "c" / "figures" / "scenario_outcomes.png").exists()
+    # a collection killed mid-write (e.g. its worker, at Ctrl-C) leaves a temporary file;
+    # the next collection removes it
+    stale = tmp_path / "c" / f".{COLLECTED}.abc123.tmp"
+    stale.write_bytes(b"partial")
+    assert collect(tmp_path / "c", figures=False).n_runs == 2
+    assert not stale.exists() and not list((tmp_path / "c").glob("*.tmp"))
     empty = tmp_path / "empty"
     empty.mkdir()
     assert collect(empty).n_runs == 0
