@@ -40,10 +40,15 @@ def _collect_text(sweep_dir: Path, figures: bool, summary: bool) -> str:
     return collect_text(sweep_dir, figures, summary)
 
 
+def _launcher_pool():
+    """The joblib launcher's pool of worker processes (None if joblib started none)."""
+    module = sys.modules.get("joblib.externals.loky.reusable_executor")
+    return getattr(module, "_executor", None)
+
+
 def _idle_executor():
     """The joblib launcher's pool of worker processes, if it ran this sweep and still works."""
-    module = sys.modules.get("joblib.externals.loky.reusable_executor")
-    executor = getattr(module, "_executor", None)
+    executor = _launcher_pool()
     flags = getattr(executor, "_flags", None)
     if flags is None or flags.broken is not None or flags.shutdown:
         return None
@@ -80,7 +85,6 @@ def _stop_idle_workers() -> None:
     Left alone, they are stopped at interpreter exit, and Python waits for them there; stopped
     now, they exit at once.
     """
-    module = sys.modules.get("joblib.externals.loky.reusable_executor")
-    executor = getattr(module, "_executor", None)
+    executor = _launcher_pool()
     if executor is not None:
         executor.shutdown(wait=False, kill_workers=True)

@@ -30,13 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
 from experiments.outputs import RESULTS
+from sim.run import constant_column
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -105,10 +105,9 @@ def job_params(run_dir: Path, _read: dict | None = None) -> dict[str, str]:
 
 
 def _with_params(table: pa.Table, params: dict[str, str], keys: list[str]) -> pa.Table:
-    zeros = pa.array(np.zeros(table.num_rows, np.int32))
     for key in keys:
         table = table.append_column(
-            key, pa.DictionaryArray.from_arrays(zeros, pa.array([params.get(key, "")])))
+            key, constant_column(params.get(key, ""), table.num_rows, encoded=True))
     return table
 
 
