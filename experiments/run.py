@@ -10,12 +10,19 @@ Each run writes ``results.parquet`` (the tidy table), ``run_config.json`` and, u
 
 from __future__ import annotations
 
+import sys
+
+if __name__ == "__main__":
+    # First of all, so that the sweep's worker processes import the model on another core while
+    # this one imports Hydra and checks the sweep (experiments.worker_server)
+    from experiments import worker_server
+    worker_server.start(sys.argv[1:])
+
 import gc
 import hashlib
 import json
 import logging
 import os
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -25,6 +32,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments import worker_server
 from hydra_plugins.openmarket_sweeper.checked_sweeper import PREFLIGHT_ENV
 from sim.hydra_conf import CONFIG_DIR, register, to_sim_config
 from sim.config import SimConfig
@@ -160,6 +168,7 @@ def cli() -> None:
     # Paused while the command starts (imports, Hydra's compositions: 10% faster); resumed
     # when a sweep starts (experiments.callbacks) or a run starts (run_job).
     gc.disable()
+    worker_server.start(sys.argv[1:])  # started already when run as python -m experiments.run
     from experiments.preflight import preflight
     overrides, multirun = split_argv(sys.argv[1:])
     named = any(o.split("=", 1)[0].lstrip("+") in ("output.sweep_name", "hydra.sweep.dir", "sweep")
@@ -171,11 +180,13 @@ def cli() -> None:
         try:
             preflight(overrides, multirun, hints)
         except ConfigError as err:
+            worker_server.stop()
             print(f"error: {err}", file=sys.stderr)
             sys.exit(2)
         for hint in hints:
             print(hint, file=sys.stderr)
         os.environ[PREFLIGHT_ENV] = "1"
+    worker_server.use_for_joblib()
     try:
         main()
     finally:

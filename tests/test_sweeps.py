@@ -20,9 +20,11 @@ SMALL = ["model.n_developers=600", "model.horizon_months=20", "output.figures=fa
 KEY = ["scenario", "seed", "month", "metric", "region", "bloc", "lab"]
 
 
-def sweep(out: Path, *args: str, python: str = sys.executable, timeout: int = 600):
+def sweep(out: Path, *args: str, python: str = sys.executable, timeout: int = 600,
+          env: dict | None = None):
     cmd = [python, "-m", "experiments.run", "-m", *args, *SMALL, f"hydra.sweep.dir={out}"]
-    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                         env={**os.environ, **(env or {})})
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-4000:]
     return res
 
@@ -83,8 +85,12 @@ def test_serial_and_joblib_launchers_give_identical_results(tmp_path):
     args = ["scenario=baseline,us_tightens_controls", "seed=0,1"]
     sweep(tmp_path / "basic", *args, "hydra/launcher=basic")
     sweep(tmp_path / "joblib", *args, "hydra.launcher.n_jobs=2")
+    # joblib's own fresh worker processes instead of forks of the sweep's server
+    sweep(tmp_path / "fresh", *args, "hydra.launcher.n_jobs=2", env={"OPENMARKET_FORKSERVER": "0"})
     a, b = collected(tmp_path / "basic"), collected(tmp_path / "joblib")
     pd.testing.assert_frame_equal(a[KEY + ["value"]], b[KEY + ["value"]])
+    c = collected(tmp_path / "fresh")
+    pd.testing.assert_frame_equal(a[KEY + ["value"]], c[KEY + ["value"]])
     # the joblib sweep is collected in one of its workers, the serial one in its own process
     assert ((tmp_path / "basic" / "scenario_summary.csv").read_bytes()
             == (tmp_path / "joblib" / "scenario_summary.csv").read_bytes())

@@ -1,0 +1,45 @@
+"""Imported once by the sweep's fork server (experiments.worker_server): what workers need.
+
+Workers forked from that server start with Hydra, Mesa, Arrow and the model imported, instead of
+importing them each (0.8 s of CPU a worker; benchmarks/results_sweep.md).
+"""
+
+import gc
+import os
+
+# Loky passes these to the workers it starts itself, to keep numerical libraries from starting
+# a thread per core in every worker (cores // workers threads each, unless set already); forked
+# workers inherit the server's, so it sets them before numpy is imported. Same names as
+# joblib's LokyBackend.MAX_NUM_THREADS_VARS (a test checks).
+THREAD_LIMIT_VARS = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                     "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMBA_NUM_THREADS",
+                     "NUMEXPR_NUM_THREADS"]
+
+
+def thread_limit(workers: str | None, cores: int) -> int:
+    """Threads per worker, as joblib gives them: cores // workers (n_jobs -1 = all cores)."""
+    try:
+        n = int(workers) if workers else -1
+    except ValueError:
+        n = -1
+    n = cores + 1 + n if n < 0 else n
+    return max(cores // max(n, 1), 1)
+
+
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+_limit = str(thread_limit(os.environ.get("OPENMARKET_SERVER_WORKERS"), _cores or 1))
+for _var in THREAD_LIMIT_VARS:
+    os.environ.setdefault(_var, _limit)
+os.environ.setdefault("ENABLE_IPC", "1")
+
+gc.disable()  # the imports create ~200,000 long-lived objects; see experiments.run.gc_paused
+import experiments.outputs  # noqa: E402,F401  (pyarrow, Parquet)
+import experiments.run  # noqa: E402,F401  (Hydra, the configs)
+import hydra_plugins.hydra_joblib_launcher._core  # noqa: E402,F401  (the launcher's job function)
+import joblib.externals.loky.process_executor  # noqa: E402,F401  (the worker loop)
+import sim.model  # noqa: E402,F401  (Mesa)
+
+# Frozen: no later collection in a worker traverses them, and forked workers keep sharing their
+# memory pages with the server instead of copying them. Workers turn collection back on when
+# a job starts (experiments.run.run_job).
+gc.freeze()

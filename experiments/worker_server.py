@@ -1,0 +1,84 @@
+"""The joblib launcher's workers, forked from one server process that has imported the model.
+
+By default joblib (loky) starts each worker as a fresh interpreter, which then imports Hydra,
+Mesa (with pandas, SciPy and networkx) and Arrow on its own: 0.8 s of CPU a worker before its
+first run, on the same cores the command itself is busy on. Instead, a sweep starts Python's
+fork server as its very first step, with :mod:`experiments.worker_imports` preloaded, and loky
+forks its workers from that server: the imports happen once, on a core that would otherwise
+wait, while the command composes and checks the sweep (benchmarks/results_sweep.md). Loky still
+manages the workers (a killed worker is detected; the pool is reused to collect the sweep).
+
+This module only uses the standard library: it runs before the command imports anything else.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+#: what the server imports before it forks any worker
+PRELOAD = ["experiments.worker_imports"]
+#: the worker count the server limits its libraries' thread pools for (see worker_imports)
+WORKERS_ENV = "OPENMARKET_SERVER_WORKERS"
+#: launchers whose workers come from loky (hydra/launcher=...)
+LOKY_LAUNCHERS = {"parallel", "joblib"}
+_INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve",
+               "--shell-completion", "-sc"}
+
+_started = False
+
+
+def wanted(argv: list[str]) -> bool:
+    """True if this command line runs a sweep through the joblib launcher (the default)."""
+    if not any(a in ("-m", "--multirun") for a in argv) or any(a in _INFO_FLAGS for a in argv):
+        return False
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # e.g. Windows
+        return False
+    if os.environ.get("OPENMARKET_FORKSERVER", "1") == "0":
+        return False
+    for arg in argv:
+        if arg.startswith("hydra/launcher="):
+            return arg.split("=", 1)[1] in LOKY_LAUNCHERS
+    return True
+
+
+def start(argv: list[str]) -> bool:
+    """Start the fork server (it imports in the background) if ``argv`` is a joblib sweep."""
+    global _started
+    if _started or not wanted(argv):
+        return _started
+    import multiprocessing.forkserver as forkserver
+
+    for arg in argv:
+        if arg.startswith("hydra.launcher.n_jobs="):
+            os.environ[WORKERS_ENV] = arg.split("=", 1)[1]
+    forkserver.set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+    _started = True
+    return True
+
+
+def use_for_joblib() -> None:
+    """Have joblib's workers forked from the server, if this command started one."""
+    if _started:
+        from joblib.externals.loky.backend.context import get_start_method, set_start_method
+
+        if get_start_method() is None:  # a start method chosen elsewhere stays
+            set_start_method("forkserver")
+
+
+def stop() -> None:
+    """Stop the server (the command ends before launching anything, e.g. on a bad config)."""
+    global _started
+    if not _started:
+        return
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    _started = False

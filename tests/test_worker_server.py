@@ -1,0 +1,92 @@
+"""The sweep's fork server: joblib's workers start from a process that has imported the model."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from joblib._parallel_backends import LokyBackend
+
+from experiments.worker_imports import THREAD_LIMIT_VARS, thread_limit
+from experiments.worker_server import wanted
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["-m", "seed=range(0,4)"], True),
+    (["--multirun", "hydra/launcher=joblib"], True),
+    (["-m", "hydra/launcher=parallel", "hydra.launcher.n_jobs=2"], True),
+    (["seed=3"], False),  # a single run has no workers
+    (["-m", "hydra/launcher=basic"], False),  # serial: no workers
+    (["-m", "hydra/launcher=ray"], False),
+    (["-m", "hydra/launcher=submitit_local"], False),
+    (["-m", "--cfg", "job"], False),  # prints the config, runs nothing
+    (["-m", "--help"], False),
+])
+def test_the_server_starts_only_for_sweeps_through_the_joblib_launcher(argv, expected):
+    assert wanted(argv) is expected
+
+
+def test_the_server_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("OPENMARKET_FORKSERVER", "0")
+    assert not wanted(["-m", "seed=range(0,4)"])
+
+
+@pytest.mark.parametrize("workers, cores, expected", [
+    (None, 2, 1), ("-1", 2, 1), ("2", 2, 1), ("1", 2, 2), ("1", 8, 8), ("3", 8, 2),
+    ("-2", 8, 1), ("16", 8, 1), ("oops", 4, 1),
+])
+def test_workers_get_the_thread_limits_joblib_would_give_them(workers, cores, expected):
+    assert thread_limit(workers, cores) == expected
+
+
+def test_the_thread_limits_are_the_ones_joblib_sets_for_its_own_workers():
+    assert THREAD_LIMIT_VARS == LokyBackend.MAX_NUM_THREADS_VARS
+
+
+PROBE = textwrap.dedent("""
+    import json, os, sys
+    from joblib import Parallel, delayed
+
+    def probe():
+        return os.getppid(), "mesa" in sys.modules, os.environ.get("OMP_NUM_THREADS")
+
+    if __name__ == "__main__":
+        from experiments import worker_server
+        worker_server.start(sys.argv[1:])
+        worker_server.use_for_joblib()
+        seen = Parallel(n_jobs=2)(delayed(probe)() for _ in range(4))
+        print(json.dumps({"pid": os.getpid(), "seen": seen}))
+""")
+
+
+def _probe(tmp_path: Path, env: dict) -> dict:
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    res = subprocess.run([sys.executable, str(script), "-m", "hydra.launcher.n_jobs=2"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout.splitlines()[-1])
+
+
+def test_workers_are_forked_from_the_server_with_the_model_imported(tmp_path):
+    out = _probe(tmp_path, {})
+    cores = len(os.sched_getaffinity(0))
+    for ppid, mesa_loaded, omp in out["seen"]:
+        assert ppid != out["pid"]  # the server's child, not the command's
+        assert mesa_loaded  # imported once by the server, not by each worker
+        assert omp == os.environ.get("OMP_NUM_THREADS", str(thread_limit("2", cores)))
+
+
+def test_without_the_server_joblib_starts_fresh_workers(tmp_path):
+    out = _probe(tmp_path, {"OPENMARKET_FORKSERVER": "0"})
+    for ppid, mesa_loaded, _ in out["seen"]:
+        assert ppid == out["pid"]
+        assert not mesa_loaded
