@@ -22,14 +22,16 @@ import time
 import urllib.request
 from enum import Enum
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from experiments import explore
 from sim.events import resolve_path
 from sim.explorer import (LEVERS, SERIES, ExplorerModel, command_line, explorer_config,
-                          latest_rows, lever_overrides, page_params, scenario_names)
+                          lever_overrides, page_params, scenario_names)
 from sim.hydra_conf import CONFIG_DIR, load_config
+from sim.metrics import Recorder
 from sim.run import with_overrides
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -154,10 +156,16 @@ def test_chart_columns_are_the_results_table():
             assert (math.isnan(got) and math.isnan(expected)) or got == expected, (name, month)
 
 
-def test_latest_rows_reads_only_the_last_month():
-    cols = {"month": [0, 0, 1, 1], "metric": ["a", "b", "a", "b"], "region": [""] * 4,
-            "bloc": [""] * 4, "lab": [""] * 4, "value": [1.0, 2.0, 3.0, 4.0]}
-    assert latest_rows(cols) == {("a", "", "", ""): 3.0, ("b", "", "", ""): 4.0}
+def test_the_recorder_reports_only_the_last_month():
+    clock = SimpleNamespace(month=0)
+    recorder = Recorder(clock)
+    recorder._add("a", 1.0)
+    recorder._add("b", [2.0, 5.0], region=["US", "CN"])
+    clock.month = 1
+    recorder._add("a", 3.0)
+    recorder._add("b", [4.0, 6.0], region=["US", "CN"])
+    assert recorder.latest() == {("a", "", "", ""): 3.0, ("b", "US", "", ""): 4.0,
+                                 ("b", "CN", "", ""): 6.0}
 
 
 def test_play_stops_at_the_configured_horizon():

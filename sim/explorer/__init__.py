@@ -197,20 +197,6 @@ def _series() -> dict[str, tuple[str, str, str, str]]:
 SERIES: dict[str, tuple[str, str, str, str]] = _series()
 
 
-def latest_rows(cols: dict[str, list]) -> dict[tuple[str, str, str, str], float]:
-    """The last collected month of a :class:`~sim.metrics.Recorder`, keyed by its dimensions.
-
-    Reads the recorder's column lists from the end rather than building the whole DataFrame,
-    so a chart update costs the same in month 70 as in month 1.
-    """
-    month, n = cols["month"], len(cols["month"])
-    start = n
-    while start > 0 and month[start - 1] == month[-1]:
-        start -= 1
-    return {(cols["metric"][i], cols["region"][i], cols["bloc"][i], cols["lab"][i]):
-            cols["value"][i] for i in range(start, n)}
-
-
 def _report(model: "ExplorerModel", key: tuple[str, str, str, str]) -> float:
     # NaN, not 0, for a metric absent this month (no closed model -> no premium): the chart
     # shows a break instead of a false value.
@@ -270,7 +256,7 @@ class ExplorerModel(MarketModel):
         return self.cfg_initial.model.horizon_months
 
     def _collect(self) -> None:
-        self.latest = latest_rows(self.recorder.cols)
+        self.latest = self.recorder.latest()
         self.datacollector.collect(self)
 
     def step(self) -> None:
