@@ -33,10 +33,15 @@ for _var in THREAD_LIMIT_VARS:
 os.environ.setdefault("ENABLE_IPC", "1")
 
 gc.disable()  # the imports create ~200,000 long-lived objects; see experiments.run.gc_paused
+# What experiments.run imports, not experiments.run itself: each worker runs that module again
+# as its __main__ (multiprocessing does so for every start method), which is then quick.
+import experiments.callbacks  # noqa: E402,F401  (Hydra calls it in each job)
 import experiments.outputs  # noqa: E402,F401  (pyarrow, Parquet)
-import experiments.run  # noqa: E402,F401  (Hydra, the configs)
+import hydra  # noqa: E402,F401
 import hydra_plugins.hydra_joblib_launcher._core  # noqa: E402,F401  (the launcher's job function)
+import hydra_plugins.openmarket_sweeper.checked_sweeper  # noqa: E402,F401
 import joblib.externals.loky.process_executor  # noqa: E402,F401  (the worker loop)
+import sim.hydra_conf  # noqa: E402,F401  (the configs)
 import sim.model  # noqa: E402,F401  (Mesa)
 
 # Frozen: no later collection in a worker traverses them, and forked workers keep sharing their

@@ -7,6 +7,12 @@ fork server as its very first step, with :mod:`experiments.worker_imports` prelo
 forks its workers from that server: the imports happen once, on a core that would otherwise
 wait, while the command composes and checks the sweep (benchmarks/results_sweep.md). Loky still
 manages the workers (a killed worker is detected; the pool is reused to collect the sweep).
+``OPENMARKET_FORKSERVER=0`` turns this off (loky then starts fresh interpreters, as before).
+
+Forking needs a process whose threads hold no locks. The server's only other thread is the
+idle background thread of Arrow's bundled jemalloc (started when pyarrow loads; pandas, and so
+Mesa, load pyarrow), whose fork handlers leave the child's allocator consistent: Python notes
+any forking of a threaded process with a DeprecationWarning, shown only with ``-W default``.
 
 This module only uses the standard library: it runs before the command imports anything else.
 """
