@@ -6,6 +6,12 @@ importing them each (0.8 s of CPU a worker; benchmarks/results_sweep.md).
 
 import gc
 import os
+import signal
+
+# Ctrl-C while the server still imports: the command reports it; the server exits quietly when
+# the command has gone (as a fork server does) instead of printing a second traceback. (It is
+# started ignoring Ctrl-C already when experiments.worker_server starts it.)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 # Loky passes these to the workers it starts itself, to keep numerical libraries from starting
 # a thread per core in every worker (cores // workers threads each, unless set already); forked
@@ -48,3 +54,5 @@ import sim.model  # noqa: E402,F401  (Mesa)
 # memory pages with the server instead of copying them. Workers turn collection back on when
 # a job starts (experiments.run.run_job).
 gc.freeze()
+# the fork server ignores Ctrl-C from here on and gives its workers the handler it finds now
+signal.signal(signal.SIGINT, signal.default_int_handler)

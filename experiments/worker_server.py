@@ -60,7 +60,13 @@ def start(argv: list[str]) -> bool:
         if arg.startswith("hydra.launcher.n_jobs="):
             os.environ[WORKERS_ENV] = arg.split("=", 1)[1]
     forkserver.set_forkserver_preload(PRELOAD)
-    forkserver.ensure_running()
+    # Born ignoring Ctrl-C (the setting passes to the new process), so an interrupt while it
+    # starts is reported by the command alone; worker_imports gives the workers Python's handler
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     _started = True
     return True
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -51,11 +53,12 @@ def test_the_thread_limits_are_the_ones_joblib_sets_for_its_own_workers():
 
 
 PROBE = textwrap.dedent("""
-    import json, os, sys
+    import json, os, signal, sys
     from joblib import Parallel, delayed
 
     def probe():
-        return os.getppid(), "mesa" in sys.modules, os.environ.get("OMP_NUM_THREADS")
+        interruptible = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        return os.getppid(), "mesa" in sys.modules, os.environ.get("OMP_NUM_THREADS"), interruptible
 
     if __name__ == "__main__":
         from experiments import worker_server
@@ -79,14 +82,36 @@ def _probe(tmp_path: Path, env: dict) -> dict:
 def test_workers_are_forked_from_the_server_with_the_model_imported(tmp_path):
     out = _probe(tmp_path, {})
     cores = len(os.sched_getaffinity(0))
-    for ppid, mesa_loaded, omp in out["seen"]:
+    for ppid, mesa_loaded, omp, interruptible in out["seen"]:
         assert ppid != out["pid"]  # the server's child, not the command's
         assert mesa_loaded  # imported once by the server, not by each worker
         assert omp == os.environ.get("OMP_NUM_THREADS", str(thread_limit("2", cores)))
+        assert interruptible  # Ctrl-C stops a worker as it stops one of loky's own
 
 
 def test_without_the_server_joblib_starts_fresh_workers(tmp_path):
     out = _probe(tmp_path, {"OPENMARKET_FORKSERVER": "0"})
-    for ppid, mesa_loaded, _ in out["seen"]:
+    for ppid, mesa_loaded, _, _ in out["seen"]:
         assert ppid == out["pid"]
         assert not mesa_loaded
+
+
+def test_ctrl_c_while_the_server_imports_stops_everything_with_one_report(tmp_path):
+    cmd = [sys.executable, "-m", "experiments.run", "-m", "seed=range(0,4,2)", "seeds_per_job=2",
+           f"hydra.sweep.dir={tmp_path / 'sweep'}", "output.figures=false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    time.sleep(0.25)  # the server (started first thing) is importing; no worker exists yet
+    os.killpg(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert out.count("Traceback") <= 1, out  # the command's own, not the server's too
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # the server leaves once it notices the command is gone
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("processes of the interrupted command are still running")
