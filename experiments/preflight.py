@@ -240,7 +240,7 @@ def preflight(overrides: list[str], multirun: bool = False,
 def batching_hint(seeds: list[int], cores: int | None = None) -> str:
     """Advice to run many one-seed jobs as fewer jobs of several seeds ("" if not worth it).
 
-    Hydra spends about 0.3 s on each job, more than a 0.12 s baseline run; about four jobs a
+    Hydra spends about 0.2 s on each job, more than a 0.12 s baseline run; about four jobs a
     core keeps the cores evenly busy. Only for a contiguous run of seeds, with a batch size that
     divides it, so that the advice runs exactly the same seeds.
     """
@@ -254,7 +254,7 @@ def batching_hint(seeds: list[int], cores: int | None = None) -> str:
     if k == 1:
         return ""
     lo = ordered[0]
-    return (f"hint: {n} seeds run one to a Hydra job, and Hydra spends about 0.3 s on each job "
+    return (f"hint: {n} seeds run one to a Hydra job, and Hydra spends about 0.2 s on each job "
             f"(more than a baseline run); the same seeds run faster {k} to a job: "
             f"'seed=range({lo},{lo + n},{k})' seeds_per_job={k}")
 
