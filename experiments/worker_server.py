@@ -7,7 +7,8 @@ fork server as its very first step, with :mod:`experiments.worker_imports` prelo
 forks its workers from that server: the imports happen once, on a core that would otherwise
 wait, while the command composes and checks the sweep (benchmarks/results_sweep.md). Loky still
 manages the workers (a killed worker is detected; the pool is reused to collect the sweep).
-``OPENMARKET_FORKSERVER=0`` turns this off (loky then starts fresh interpreters, as before).
+``OPENMARKET_FORKSERVER=0`` turns this off (loky then starts fresh interpreters, as before);
+it is on by default on Linux only (``OPENMARKET_FORKSERVER=1`` elsewhere, at one's own risk).
 
 Forking needs a process whose threads hold no locks. The server's only other thread is the
 idle background thread of Arrow's bundled jemalloc (started when pyarrow loads; pandas, and so
@@ -22,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 
 #: what the server imports before it forks any worker
 PRELOAD = ["experiments.worker_imports"]
@@ -41,7 +43,12 @@ def wanted(argv: list[str]) -> bool:
         return False
     if "forkserver" not in multiprocessing.get_all_start_methods():  # e.g. Windows
         return False
-    if os.environ.get("OPENMARKET_FORKSERVER", "1") == "0":
+    choice = os.environ.get("OPENMARKET_FORKSERVER", "")
+    if choice == "0":
+        return False
+    # Tested on Linux only. On macOS, forking a process that has loaded system frameworks
+    # (numpy's Accelerate) can crash the child, which is why Python spawns there by default.
+    if choice != "1" and not sys.platform.startswith("linux"):
         return False
     for arg in argv:
         if arg.startswith("hydra/launcher="):

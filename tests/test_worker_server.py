@@ -40,6 +40,14 @@ def test_the_server_can_be_turned_off(monkeypatch):
     assert not wanted(["-m", "seed=range(0,4)"])
 
 
+def test_the_server_is_used_on_linux_only_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("OPENMARKET_FORKSERVER", raising=False)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not wanted(["-m", "seed=range(0,4)"])
+    monkeypatch.setenv("OPENMARKET_FORKSERVER", "1")
+    assert wanted(["-m", "seed=range(0,4)"])
+
+
 @pytest.mark.parametrize("workers, cores, expected", [
     (None, 2, 1), ("-1", 2, 1), ("2", 2, 1), ("1", 2, 2), ("1", 8, 8), ("3", 8, 2),
     ("-2", 8, 1), ("16", 8, 1), ("oops", 4, 1),
