@@ -1,11 +1,12 @@
 """Imported once by the sweep's fork server (experiments.worker_server): what workers need.
 
 Workers forked from that server start with Hydra, Mesa, Arrow and the model imported, instead of
-importing them each (0.8 s of CPU a worker; benchmarks/results_sweep.md).
+importing them each (0.8 s of CPU a worker; benchmarks/results_sweep.md). Importing it changes
+the importing process (signal handling, thread limits, garbage collection): only the server
+should.
 """
 
 import gc
-import os
 import signal
 
 # Ctrl-C while the server still imports: the command reports it; the server exits quietly when
@@ -13,30 +14,9 @@ import signal
 # started ignoring Ctrl-C already when experiments.worker_server starts it.)
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-# Loky passes these to the workers it starts itself, to keep numerical libraries from starting
-# a thread per core in every worker (cores // workers threads each, unless set already); forked
-# workers inherit the server's, so it sets them before numpy is imported. Same names as
-# joblib's LokyBackend.MAX_NUM_THREADS_VARS (a test checks).
-THREAD_LIMIT_VARS = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                     "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMBA_NUM_THREADS",
-                     "NUMEXPR_NUM_THREADS"]
+from experiments.worker_server import limit_threads  # noqa: E402  (standard library only)
 
-
-def thread_limit(workers: str | None, cores: int) -> int:
-    """Threads per worker, as joblib gives them: cores // workers (n_jobs -1 = all cores)."""
-    try:
-        n = int(workers) if workers else -1
-    except ValueError:
-        n = -1
-    n = cores + 1 + n if n < 0 else n
-    return max(cores // max(n, 1), 1)
-
-
-_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-_limit = str(thread_limit(os.environ.get("OPENMARKET_SERVER_WORKERS"), _cores or 1))
-for _var in THREAD_LIMIT_VARS:
-    os.environ.setdefault(_var, _limit)
-os.environ.setdefault("ENABLE_IPC", "1")
+limit_threads()  # before numpy is imported
 
 gc.disable()  # the imports create ~200,000 long-lived objects; see experiments.run.gc_paused
 # What experiments.run imports, not experiments.run itself: each worker runs that module again

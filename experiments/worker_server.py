@@ -27,8 +27,14 @@ import sys
 
 #: what the server imports before it forks any worker
 PRELOAD = ["experiments.worker_imports"]
-#: the worker count the server limits its libraries' thread pools for (see worker_imports)
+#: the worker count the server limits its libraries' thread pools for (hydra.launcher.n_jobs)
 WORKERS_ENV = "OPENMARKET_SERVER_WORKERS"
+#: Loky passes these to the workers it starts itself, so that numerical libraries do not start
+#: a thread per core in every worker; forked workers inherit the server's instead. Same names
+#: as joblib's LokyBackend.MAX_NUM_THREADS_VARS (a test checks).
+THREAD_LIMIT_VARS = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                     "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMBA_NUM_THREADS",
+                     "NUMEXPR_NUM_THREADS"]
 #: launchers whose workers come from loky (hydra/launcher=...)
 LOKY_LAUNCHERS = {"parallel", "joblib"}
 _INFO_FLAGS = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--resolve",
@@ -78,6 +84,28 @@ def start(argv: list[str]) -> bool:
     return True
 
 
+def thread_limit(workers: str | None, cores: int) -> int:
+    """Threads per worker, as joblib gives them: cores // workers (n_jobs -1 = all cores)."""
+    try:
+        n = int(workers) if workers else -1
+    except ValueError:
+        n = -1
+    n = cores + 1 + n if n < 0 else n
+    return max(cores // max(n, 1), 1)
+
+
+def limit_threads() -> None:
+    """In the server, before numpy loads: the thread limits loky would give its workers.
+
+    Variables set already (by the user) stay, as with loky.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    limit = str(thread_limit(os.environ.get(WORKERS_ENV), cores or 1))
+    for var in THREAD_LIMIT_VARS:
+        os.environ.setdefault(var, limit)
+    os.environ.setdefault("ENABLE_IPC", "1")  # TBB: coordinate across processes, as loky sets
+
+
 def use_for_joblib() -> None:
     """Have joblib's workers forked from the server, if this command started one."""
     if _started:
@@ -94,6 +122,7 @@ def stop() -> None:
         return
     from multiprocessing import forkserver
 
+    # the standard library has no public way to stop its fork server
     pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
     if pid is not None:
         try:

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from joblib._parallel_backends import LokyBackend
 
-from experiments.worker_imports import THREAD_LIMIT_VARS, thread_limit
-from experiments.worker_server import wanted
+from experiments.worker_server import THREAD_LIMIT_VARS, thread_limit, wanted
 
 ROOT = Path(__file__).resolve().parents[1]
 
