@@ -6,15 +6,12 @@ the importing process (signal handling, thread limits, garbage collection): only
 should.
 """
 
+# The server runs this ignoring Ctrl-C (experiments.worker_server.start starts it so): an
+# interrupt is reported by the command, and the server leaves quietly once the command has gone.
 import gc
 import signal
 
-# Ctrl-C while the server still imports: the command reports it; the server exits quietly when
-# the command has gone (as a fork server does) instead of printing a second traceback. (It is
-# started ignoring Ctrl-C already when experiments.worker_server starts it.)
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-from experiments.worker_server import limit_threads  # noqa: E402  (standard library only)
+from experiments.worker_server import limit_threads  # standard library only
 
 limit_threads()  # before numpy is imported
 
