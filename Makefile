@@ -59,7 +59,7 @@ validation: $(STAMP)
 	$(PY) -m experiments.validate_report
 
 lint: $(STAMP)
-	$(PY) -m ruff check sim experiments tests benchmarks hydra_plugins
+	$(PY) -m ruff check sim study experiments tests benchmarks hydra_plugins
 
 # Speed: the model against one Mesa agent per developer, scaling to 1M developers, and the share
 # of a 200-run sweep's wall time spent in the model (writes benchmarks/results.md)

@@ -102,7 +102,7 @@ def commands(tmp: Path) -> dict[str, list[str]]:
 
 #: modules that may hold the figure functions, newest layout first
 FIGURE_MODULES = ("study.figures", "study.figures.run", "study.figures.scenarios",
-                  "study.figures.mechanisms", "sim.plots")
+                  "study.figures.mechanisms", "study.plots", "sim.plots")
 
 
 def _figure_function(name: str):

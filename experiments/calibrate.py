@@ -6,7 +6,7 @@
 
 Searches the declared uncertain parameters (``configs/uncertainty/default.yaml``, without the
 policy levers, which are the 2025 policies, and without control parameters) for the values that
-minimise the distance to the targets of ``sim.calibration_targets`` (each seed-averaged target's
+minimise the distance to the targets of ``study.calibration_targets`` (each seed-averaged target's
 deviation from its point value, in units of its tolerance). Trials are asked from an Optuna
 study in batches; each batch runs ``seeds`` seeds per trial for 2025 (12 months) through the
 sweep machinery (``experiments.sensitivity.run_samples``: one multirun of ``experiments.run``),
@@ -40,9 +40,9 @@ import yaml
 from experiments.command import command_main
 from experiments.sensitivity import (OUT_ROOT, ROOT, folder_name, names_list, parse_kv,
                                      run_samples)
-from sim.calibration_targets import (HORIZON_MONTHS, TARGET_METRICS, TARGETS, distance,
+from study.calibration_targets import (HORIZON_MONTHS, TARGET_METRICS, TARGETS, distance,
                                      measure_run, summarise)
-from sim.uncertainty import Factor, load_space
+from study.uncertainty import Factor, load_space
 from sim.validate import ConfigError
 
 CALIBRATION_DIR = ROOT / "configs" / "calibration"

@@ -12,7 +12,8 @@ Writes into the sweep folder:
   confidence interval of the mean difference.
 - ``figures/``: each key outcome over time per scenario with bands, and each scenario's effect.
 
-Only complete results files are read: runs write them atomically (``experiments.outputs``), so a
+Only complete results files are read: runs write them atomically
+(``experiments.sweep.outputs``), so a
 killed job leaves either a whole file or none.
 """
 
@@ -35,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
-from experiments.outputs import RESULTS
+from experiments.sweep.outputs import RESULTS
 from sim.run import constant_column
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -204,7 +205,7 @@ class _CheckpointRows:
     """Keeps, while the table is written, the rows the summary needs (saves reading it back).
 
     Per run it keeps year-end months and the run's final month: a superset of the checkpoint
-    months (:func:`sim.compare.checkpoint_months`) of the longest horizon in the sweep, which
+    months (:func:`study.compare.checkpoint_months`) of the longest horizon in the sweep, which
     is only known at the end. Kept rows are narrowed at once (16-bit codes and months), so a
     10,000-run sweep keeps them in a few hundred MB.
     """
@@ -222,7 +223,7 @@ class _CheckpointRows:
 
     def frame(self) -> "pd.DataFrame":
         """The kept rows at the sweep's checkpoint months, as :func:`read_for_summary` gives."""
-        from sim.compare import checkpoint_months
+        from study.compare import checkpoint_months
 
         wanted = pa.array(checkpoint_months(self.last + 1), pa.int16())
         data = pa.concat_tables(self.parts)
@@ -296,7 +297,7 @@ def last_month(table: Path) -> int:
 def read_for_summary(table: Path, months: list[int] | None = None,
                      params: list[str] = ()) -> pd.DataFrame:
     """Rows of the collected table at checkpoint months (all metrics)."""
-    from sim.compare import checkpoint_months
+    from study.compare import checkpoint_months
 
     if months is None:
         months = checkpoint_months(last_month(table) + 1)
@@ -306,13 +307,13 @@ def read_for_summary(table: Path, months: list[int] | None = None,
 
 
 def _summary_columns(params) -> list[str]:
-    """The columns :func:`sim.compare.scenario_summary` reads."""
+    """The columns :func:`study.compare.scenario_summary` reads."""
     return [*params, "scenario", "seed", "month", "metric", "region", "bloc", "lab", "value"]
 
 
 def read_key_series(table: Path) -> pd.DataFrame:
     """Every month of the key outcomes (for time-series figures)."""
-    from sim.compare import KEY_OUTCOMES
+    from study.compare import KEY_OUTCOMES
 
     columns = ["scenario", "seed", "month", "date", "metric", "region", "bloc", "value"]
 
@@ -341,7 +342,7 @@ def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The summary's libraries (pandas, SciPy; 0.3 s) are imported while the runs are
         # copied, which is mostly Arrow's work, done without holding the GIL.
-        compare = pool.submit(importlib.import_module, "sim.compare")
+        compare = pool.submit(importlib.import_module, "study.compare")
         report.n_rows, report.params = write_collected(runs, report.table, each=checkpoints)
         write_config_index(runs, sweep_dir / CONFIGS)
         scenario_summary = compare.result().scenario_summary
@@ -351,7 +352,7 @@ def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
     summary.to_csv(tmp, index=False)
     os.replace(tmp, report.summary)
     if figures:
-        from sim.plots import sweep_figures
+        from study.plots import sweep_figures
         report.figures = sweep_figures(read_key_series(report.table), summary,
                                        sweep_dir / "figures")
     return report
@@ -362,14 +363,14 @@ def collect_text(sweep_dir: Path, figures: bool = True, summary: bool = True) ->
 
     That is :meth:`CollectReport.describe` and, with ``summary``, the scenario x outcome table
     of the final month. Returning text rather than printing lets a sweep run this in one of its
-    idle workers (``experiments.callbacks``), whose libraries are already imported.
+    idle workers (``experiments.sweep.callbacks``), whose libraries are already imported.
     """
     report = collect(sweep_dir, figures=figures)
     text = report.describe()
     if report.summary is not None and summary:
         import pandas as pd
 
-        from sim.compare import comparison_table
+        from study.compare import comparison_table
         table = pd.read_csv(report.summary, keep_default_na=False,
                             na_values={"effect_mean": [""], "effect_lo": [""],
                                        "effect_hi": [""]})

@@ -15,7 +15,7 @@ it that are cases of interest) and *mass* (share of all runs in it), and with ea
 dimension's limits and quasi-p value (Bryant and Lempert 2010). Because levers sit next to the
 uncertainties, a box reads "the outcome happens when policy X is chosen and assumptions Y hold".
 
-Keys: ``outcome`` (a name in ``sim.uncertainty.OUTCOMES``), ``threshold``, ``direction`` (``>``
+Keys: ``outcome`` (a name in ``study.uncertainty.OUTCOMES``), ``threshold``, ``direction`` (``>``
 or ``<``), ``n`` (samples), ``replicates``, ``first_seed``, ``uncertainty``, ``levers``,
 ``controls``, ``factors``, ``sample_seed``, ``boxes`` (most boxes to find), ``min_coverage``
 (the box on the peeling trajectory is the densest one keeping at least this coverage),
@@ -43,7 +43,7 @@ from scipy.stats import binom
 from experiments.command import command_main
 from experiments.sensitivity import (OUT_ROOT, check_outcomes, folder_name, names_list,
                                      parse_kv, run_samples)
-from sim.uncertainty import (OUTCOMES, Factor, latin_hypercube, load_space, numeric_inputs,
+from study.uncertainty import (OUTCOMES, Factor, latin_hypercube, load_space, numeric_inputs,
                              unit_to_values)
 from sim.validate import ConfigError
 

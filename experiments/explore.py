@@ -5,7 +5,7 @@
     python -m experiments.explore --host 0.0.0.0       # reachable from other machines
 
 The server listens on 127.0.0.1 (this machine only) unless ``--host`` says otherwise. It runs
-``solara run sim.explorer.app`` in production mode (no code reloading; ``--dev`` turns reloading
+``solara run study.explorer.app`` in production mode (no code reloading; ``--dev`` turns reloading
 on for work on the page itself). The page needs the ``viz`` extra: ``pip install -e ".[viz]"``.
 """
 
@@ -17,7 +17,7 @@ import os
 import sys
 from typing import Sequence
 
-APP = "sim.explorer.app"
+APP = "study.explorer.app"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 

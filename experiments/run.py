@@ -14,8 +14,8 @@ import sys
 
 if __name__ == "__main__":
     # First of all, so that the sweep's worker processes import the model on another core while
-    # this one imports Hydra and checks the sweep (experiments.worker_server)
-    from experiments import worker_server
+    # this one imports Hydra and checks the sweep (experiments.sweep.worker_server)
+    from experiments.sweep import worker_server
     worker_server.start(sys.argv[1:])
 
 import gc
@@ -32,7 +32,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from experiments import worker_server
+from experiments.sweep import worker_server
 from hydra_plugins.openmarket_sweeper.checked_sweeper import PREFLIGHT_ENV
 from sim.hydra_conf import CONFIG_DIR, register, to_sim_config
 from sim.config import SimConfig
@@ -66,7 +66,7 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output, digest: str | None = None
     caller has them already.
     """
     with gc_paused():
-        from experiments.outputs import finished, write_results  # Arrow: not needed to launch
+        from experiments.sweep.outputs import finished, write_results  # Arrow: not needed to launch
         import sim.model  # noqa: F401  (Mesa is imported before the clock starts: not model time)
 
     digest = digest or config_hash(sim_cfg)
@@ -84,11 +84,11 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output, digest: str | None = None
     single = not _is_multirun()
     df = _plain_frame(table) if single and (output.figures or output.summary) else None
     if output.figures and single:
-        from sim.plots import run_figures
+        from study.plots import run_figures
         for fig_path in run_figures(df, out_dir):
             log.info("figure: %s", fig_path)
     if output.summary and single:
-        from sim.summary import summary_table
+        from study.summary import summary_table
         print(summary_table(df).to_string())
     log.info("results: %s", path)
     return path
@@ -166,10 +166,10 @@ def sweep_name(overrides: list[str]) -> str:
 def cli() -> None:
     """Check the whole command line (every job of a sweep) before Hydra starts any work."""
     # Paused while the command starts (imports, Hydra's compositions: 10% faster); resumed
-    # when a sweep starts (experiments.callbacks) or a run starts (run_job).
+    # when a sweep starts (experiments.sweep.callbacks) or a run starts (run_job).
     gc.disable()
     worker_server.start(sys.argv[1:])  # started already when run as python -m experiments.run
-    from experiments.preflight import preflight
+    from experiments.sweep.preflight import preflight
     overrides, multirun = split_argv(sys.argv[1:])
     named = any(o.split("=", 1)[0].lstrip("+") in ("output.sweep_name", "hydra.sweep.dir", "sweep")
                 for o in overrides)

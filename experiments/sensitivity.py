@@ -16,7 +16,8 @@ analysed; how much of the outcome variance is seed noise rather than parameter e
 reported separately.
 
 Keys: ``method`` (sobol|morris), ``n`` (Sobol base sample, a power of 2; Morris trajectories),
-``replicates``, ``first_seed``, ``outcomes`` (comma list of names in ``sim.uncertainty.OUTCOMES``),
+``replicates``, ``first_seed``, ``outcomes`` (comma list of names in
+``study.uncertainty.OUTCOMES``),
 ``uncertainty`` (config name or YAML path), ``levers`` (true: sample levers too), ``factors``
 (comma list: only these), ``sample_seed``, ``num_levels`` (Morris), ``conf_level``,
 ``resamples`` (bootstrap), ``name`` (output folder name), ``out`` (folder root), ``quiet``.
@@ -45,8 +46,8 @@ import pyarrow.parquet as pq
 
 from experiments.command import command_main
 from experiments.collect import find_runs
-from experiments.outputs import RESULTS
-from sim.uncertainty import (DEFAULT_OUTCOMES, OUTCOMES, Factor, job_overrides, load_space,
+from experiments.sweep.outputs import RESULTS
+from study.uncertainty import (DEFAULT_OUTCOMES, OUTCOMES, Factor, job_overrides, load_space,
                              outcome_metrics, outcome_table, salib_problem, unit_to_values)
 from sim.validate import ConfigError
 
@@ -207,7 +208,7 @@ def read_job_outcomes(out_dir: Path, outcomes: Sequence[str],
             subfolders when a job runs several seeds).
         outcomes: names of the measured columns.
         measure: turns one run's rows into a one-row frame of measures (default: the final
-            month of :data:`~sim.uncertainty.OUTCOMES`, :func:`~sim.uncertainty.outcome_table`).
+            month of :data:`~study.uncertainty.OUTCOMES`, :func:`~study.uncertainty.outcome_table`).
         metrics: metrics to read from each results table (default: those of the outcomes).
     """
     metrics = list(metrics or outcome_metrics())
@@ -247,7 +248,7 @@ def run_samples(samples: pd.DataFrame, factors: Sequence[Factor], out_dir: Path,
         replicates: runs per sample, seeds ``first_seed ..``, shared by all samples.
         first_seed: seed of the first replicate.
         outcomes: names of the measured columns (default all of
-            :data:`~sim.uncertainty.OUTCOMES`).
+            :data:`~study.uncertainty.OUTCOMES`).
         quiet: capture the sweep's output (shown only if it fails).
         extra: additional overrides per sample.
         batch_size: jobs handed to the launcher at once.

@@ -6,7 +6,7 @@
 Runs each config (``default`` = the baseline scenario as it is; any other name = baseline with
 ``+calibration=<name>``) for 2025 on ``seeds`` seeds through the sweep machinery
 (``experiments.sensitivity.run_samples``: one multirun of ``experiments.run``), measures every
-target of ``sim.calibration_targets`` per run and writes, per pattern, the target, its tolerance,
+target of ``study.calibration_targets`` per run and writes, per pattern, the target, its tolerance,
 the model's mean with its spread across seeds, and pass/fail. A calibrated config's claims
 (``configs/calibration/<name>.fit.json``) are checked too. The report ends with the textbook
 patterns of the adoption mechanics (closed-form logit shares without network effects; lock-in
@@ -33,7 +33,7 @@ from experiments.command import command_main
 from experiments.calibrate import CALIBRATION_DIR, TARGET_NAMES, measure_table, select_override
 from experiments.sensitivity import OUT_ROOT, ROOT, folder_name, names_list, parse_kv, \
     run_samples
-from sim.calibration_targets import HORIZON_MONTHS, TARGET_METRICS, TARGETS, distance, summarise
+from study.calibration_targets import HORIZON_MONTHS, TARGET_METRICS, TARGETS, distance, summarise
 from sim.validate import ConfigError
 
 REPORT = ROOT / "docs" / "VALIDATION.md"
@@ -160,7 +160,7 @@ def _cell(row: pd.Series) -> str:
 def render(results: list[Validation], seeds: int, overrides: Sequence[str],
            textbook: dict[str, Any]) -> str:
     """The Markdown report."""
-    from experiments.provenance import git_commit
+    from experiments.sweep.provenance import git_commit
     today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
     n_dev = next((o.split("=", 1)[1] for o in overrides if o.startswith("model.n_developers=")),
                  "10,000, the default,")
@@ -173,7 +173,7 @@ def render(results: list[Validation], seeds: int, overrides: Sequence[str],
         "the sweep machinery (`experiments.run` multirun). A pattern **passes** when the mean "
         "across seeds lies inside its tolerance band; the spread is the standard deviation "
         "across seeds and, in brackets, the 5th-95th percentiles. Targets, tolerances and "
-        "measurements: `sim/calibration_targets.py`; figures: `docs/calibration/facts.csv` "
+        "measurements: `study/calibration_targets.py`; figures: `docs/calibration/facts.csv` "
         "(keys in the Source column).", "",
         "Configs: **default** = `SimConfig()` (the hand-set baseline); "
         + ", ".join(f"**{r.label}** = `python -m experiments.run {select_override(r.label)}`"

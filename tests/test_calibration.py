@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from experiments import calibrate, validate_report
-from sim.calibration_targets import (TARGETS, TARGETS_BY_NAME, Target, distance, measure_run,
+from study.calibration_targets import (TARGETS, TARGETS_BY_NAME, Target, distance, measure_run,
                                      measure_runs, summarise)
 from sim.config import SimConfig
 from sim.hydra_conf import load_config

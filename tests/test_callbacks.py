@@ -7,7 +7,7 @@ import os
 import pytest
 from joblib.externals.loky import get_reusable_executor
 
-from experiments.callbacks import _stop_idle_workers, in_idle_worker
+from experiments.sweep.callbacks import _stop_idle_workers, in_idle_worker
 
 
 def _pid_or_die(parent: int) -> int:
@@ -48,7 +48,7 @@ def test_runs_and_sweeps_run_with_the_garbage_collector_on(tmp_path, monkeypatch
     from omegaconf import OmegaConf
 
     import experiments.run as run
-    from experiments.callbacks import SweepCollector
+    from experiments.sweep.callbacks import SweepCollector
     from sim.hydra_conf import compose_config
 
     seen = []

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from experiments import discover
-from sim.uncertainty import latin_hypercube, load_space, numeric_inputs, unit_to_values
+from study.uncertainty import latin_hypercube, load_space, numeric_inputs, unit_to_values
 from sim.validate import ConfigError
 
 

@@ -28,7 +28,7 @@ import pytest
 
 from experiments import explore
 from sim.events import resolve_path
-from sim.explorer import (LEVERS, SERIES, ExplorerModel, command_line, explorer_config,
+from study.explorer import (LEVERS, SERIES, ExplorerModel, command_line, explorer_config,
                           lever_overrides, page_params, scenario_names)
 from sim.hydra_conf import CONFIG_DIR, load_config
 from sim.metrics import Recorder
@@ -196,8 +196,8 @@ def test_mesa_reset_rebuilds_the_model_from_page_values():
 
 def test_page_components_show_model_values():
     pytest.importorskip("solara", reason="the explorer page needs the viz extra")
-    from sim.explorer.app import CHART_SPECS
-    from sim.explorer.components import key_numbers_html, lab_table_html, month_label
+    from study.explorer.app import CHART_SPECS
+    from study.explorer.components import key_numbers_html, lab_table_html, month_label
 
     for measures, *_ in CHART_SPECS:
         assert set(measures) <= set(SERIES)

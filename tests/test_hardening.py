@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from experiments.preflight import preflight
+from experiments.sweep.preflight import preflight
 from sim import ConfigError, run
 from sim.config import SimConfig
 from sim.hydra_conf import CONFIG_DIR
@@ -311,7 +311,7 @@ def test_collecting_streams_runs_so_memory_does_not_grow_with_their_number(tmp_p
 def test_many_one_seed_jobs_get_a_batching_hint_that_runs_the_same_seeds():
     hints: list[str] = []
     assert preflight(["scenario=baseline,alibaba_closes", "seed=range(0,200)"], True, hints) == 400
-    from experiments.preflight import batching_hint, check_seed_batches, expand_jobs
+    from experiments.sweep.preflight import batching_hint, check_seed_batches, expand_jobs
     assert hints == [batching_hint(list(range(200)))]  # once, though two scenarios
     assert "seeds_per_job=25" in batching_hint(list(range(200)), cores=2)  # 4 jobs a core
     for seeds, cores in ((range(5, 105), 2), (range(0, 30), 1), (range(0, 64), 4)):

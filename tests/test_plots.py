@@ -1,4 +1,4 @@
-"""The figure functions of sim.plots, on real run tables: readable, consistent, correct.
+"""The figure functions of study.plots, on real run tables: readable, consistent, correct.
 
 A reader who has not seen the code must be able to read each figure: titled, axes labelled with
 units, scenarios named in words, one colour per scenario, bloc and region everywhere, and the
@@ -21,8 +21,8 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import PercentFormatter
 
 from experiments.collect import read_key_series
-from sim import plots
-from sim.compare import KEY_OUTCOMES, scenario_summary
+from study import plots
+from study.compare import KEY_OUTCOMES, scenario_summary
 from sim.config import MarketConfig
 from sim.hydra_conf import load_config
 from sim.market import closed_markup
@@ -351,7 +351,7 @@ def test_helpers_read_dimension_columns_with_missing_values(summary, multi):
 
 
 def test_scripts_draw_off_screen_and_notebooks_keep_their_backend():
-    code = "import sim.plots, matplotlib; print(matplotlib.get_backend())"
+    code = "import study.plots, matplotlib; print(matplotlib.get_backend())"
     env = {k: v for k, v in __import__("os").environ.items() if k != "MPLBACKEND"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip().lower() == "agg"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.preflight import _options
+from experiments.sweep.preflight import _options
 from sim import run
 from sim.hydra_conf import load_config
 from sim.run import with_overrides

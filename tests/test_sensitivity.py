@@ -11,7 +11,7 @@ import pytest
 from experiments import sensitivity
 from hydra_plugins.openmarket_samples.samples_sweeper import read_jobs
 from sim.config import SimConfig
-from sim.uncertainty import (OUTCOMES, job_overrides, latin_hypercube, load_space,
+from study.uncertainty import (OUTCOMES, job_overrides, latin_hypercube, load_space,
                              outcome_table, unit_to_values)
 from sim.validate import ConfigError
 

@@ -25,7 +25,7 @@ def test_model_never_touches_global_random_state():
                     .exists(), reason="ruff not installed")
 def test_ruff_lint_and_docstrings_pass():
     ruff = Path(sys.executable).parent / "ruff"
-    cmd = [str(ruff) if ruff.exists() else "ruff", "check", "sim", "experiments", "tests",
+    cmd = [str(ruff) if ruff.exists() else "ruff", "check", "sim", "study", "experiments", "tests",
            "benchmarks", "hydra_plugins"]
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr

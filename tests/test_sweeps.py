@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from experiments.collect import COLLECTED, collect, read_for_summary
-from sim.compare import scenario_summary
+from study.compare import scenario_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ["model.n_developers=600", "model.horizon_months=20", "output.figures=false"]

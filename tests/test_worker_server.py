@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from joblib._parallel_backends import LokyBackend
 
-from experiments.worker_server import THREAD_LIMIT_VARS, thread_limit, wanted
+from experiments.sweep.worker_server import THREAD_LIMIT_VARS, thread_limit, wanted
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,7 +68,7 @@ PROBE = textwrap.dedent("""
         return os.getppid(), "mesa" in sys.modules, os.environ.get("OMP_NUM_THREADS"), interruptible
 
     if __name__ == "__main__":
-        from experiments import worker_server
+        from experiments.sweep import worker_server
         worker_server.start(sys.argv[1:])
         worker_server.use_for_joblib()
         seen = Parallel(n_jobs=2)(delayed(probe)() for _ in range(4))

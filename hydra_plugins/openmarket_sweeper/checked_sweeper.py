@@ -18,7 +18,7 @@ PREFLIGHT_ENV = "OPENMARKET_PREFLIGHT_DONE"
 
 
 class CheckedSweeper(BasicSweeper):
-    """Basic sweeper that trusts ``experiments.preflight`` for config validation."""
+    """Basic sweeper that trusts ``experiments.sweep.preflight`` for config validation."""
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         """Skip re-composition when the preflight validated every job."""

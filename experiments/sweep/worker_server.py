@@ -3,7 +3,7 @@
 By default joblib (loky) starts each worker as a fresh interpreter, which then imports Hydra,
 Mesa (with pandas, SciPy and networkx) and Arrow on its own: 0.8 s of CPU a worker before its
 first run, on the same cores the command itself is busy on. Instead, a sweep starts Python's
-fork server as its very first step, with :mod:`experiments.worker_imports` preloaded, and loky
+fork server as its very first step, with :mod:`experiments.sweep.worker_imports` preloaded, and loky
 forks its workers from that server: the imports happen once, on a core that would otherwise
 wait, while the command composes and checks the sweep (benchmarks/results_sweep.md). Loky still
 manages the workers (a killed worker is detected; the pool is reused to collect the sweep).
@@ -26,7 +26,7 @@ import signal
 import sys
 
 #: what the server imports before it forks any worker
-PRELOAD = ["experiments.worker_imports"]
+PRELOAD = ["experiments.sweep.worker_imports"]
 #: the worker count the server limits its libraries' thread pools for (hydra.launcher.n_jobs)
 WORKERS_ENV = "OPENMARKET_SERVER_WORKERS"
 #: Loky passes these to the workers it starts itself, so that numerical libraries do not start

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.provenance import provenance
+from experiments.sweep.provenance import provenance
 from sim.config import SimConfig
 from sim.run import config_dict, config_hash, constant_column
 

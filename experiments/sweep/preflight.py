@@ -30,7 +30,7 @@ from sim.validate import ConfigError, validate
 GROUPS = ("scenario", "sweep", "uncertainty", "calibration")
 #: The only objects Hydra may build from config (``_target_``): our own sweep callback, and
 #: launcher/sweeper plugins, which Hydra itself restricts to the ``hydra_plugins`` package.
-ALLOWED_CALLBACKS = {"sweep_collector": "experiments.callbacks.SweepCollector"}
+ALLOWED_CALLBACKS = {"sweep_collector": "experiments.sweep.callbacks.SweepCollector"}
 MAX_JOBS_CHECKED = 100_000
 
 

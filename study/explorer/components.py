@@ -20,9 +20,9 @@ from mesa.visualization.utils import update_counter
 from sim.enums import OPENNESS, Posture
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sim.explorer import ExplorerModel
+    from study.explorer import ExplorerModel
 
-#: Posture colours as in sim.plots.plot_postures (Okabe-Ito: closed vermilion, hybrid yellow,
+#: Posture colours as in study.plots.plot_postures (Okabe-Ito: closed vermilion, hybrid yellow,
 #: open bluish green), so the page and the saved figures agree.
 POSTURE_COLOURS = {Posture.closed: "#D55E00", Posture.hybrid: "#F0E442", Posture.open: "#009E73"}
 _CELL = "padding:0 6px;text-align:right;white-space:nowrap;"

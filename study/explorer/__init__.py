@@ -1,6 +1,6 @@
 """Interactive explorer, model side: page controls -> the config the command line builds.
 
-The browser page (:mod:`sim.explorer.app`, a Mesa SolaraViz page) rebuilds the model from its
+The browser page (:mod:`study.explorer.app`, a Mesa SolaraViz page) rebuilds the model from its
 controls whenever Reset is pressed. This module holds everything that does not need Solara, so it
 can be tested without a browser:
 

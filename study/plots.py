@@ -557,7 +557,7 @@ def run_figures(df: pd.DataFrame, out_dir: Path) -> list[Path]:
 
 # ------------------------------------------------------------------------------ sweeps
 def _key_outcomes():
-    from sim.compare import KEY_OUTCOMES
+    from study.compare import KEY_OUTCOMES
     return KEY_OUTCOMES
 
 
@@ -642,7 +642,7 @@ def scenario_outcomes_figure(df: pd.DataFrame, outcomes: Sequence[tuple] | None 
     Args:
         df: tidy rows of several scenarios and seeds (e.g. the collected sweep table).
         outcomes: ``(metric, region, bloc, title, unit)`` tuples (default:
-            :data:`sim.compare.KEY_OUTCOMES`).
+            :data:`study.compare.KEY_OUTCOMES`).
         scenarios: scenarios to show (default: every one in ``df`` except the baseline, or the
             baseline alone if it is the only one).
         level: coverage of the bands across seeds.
@@ -689,7 +689,7 @@ def plot_effects(summary: pd.DataFrame, metric: str, region: str, bloc: str, lab
     """Forest plot: each scenario's paired effect versus baseline with its 90% interval.
 
     Args:
-        summary: :func:`sim.compare.scenario_summary` output (or ``scenario_summary.csv``).
+        summary: :func:`study.compare.scenario_summary` output (or ``scenario_summary.csv``).
         metric: metric name.
         region: the metric's region ("" where none).
         bloc: the metric's bloc ("" where none).
@@ -740,9 +740,9 @@ def scenario_effects_figure(summary: pd.DataFrame, outcomes: Sequence[tuple] | N
     """Forest plots of every key outcome: each scenario's paired effect versus baseline.
 
     Args:
-        summary: :func:`sim.compare.scenario_summary` output (or ``scenario_summary.csv``).
+        summary: :func:`study.compare.scenario_summary` output (or ``scenario_summary.csv``).
         outcomes: ``(metric, region, bloc, title, unit)`` tuples (default:
-            :data:`sim.compare.KEY_OUTCOMES`).
+            :data:`study.compare.KEY_OUTCOMES`).
         month: month of the effects (default: the last month in ``summary``).
         scenarios: scenarios to show (default: all but the baseline).
         when: the month in words for the title (e.g. ``"2030-12"``; default: ``month N``).

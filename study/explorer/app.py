@@ -1,8 +1,8 @@
-"""The explorer page: a Mesa SolaraViz page over :class:`~sim.explorer.ExplorerModel`.
+"""The explorer page: a Mesa SolaraViz page over :class:`~study.explorer.ExplorerModel`.
 
 Start it with ``python -m experiments.explore`` (or ``make explore``); it is a Solara app, so
-``solara run sim.explorer.app`` works too. The sidebar holds Mesa's controls (Reset, Play, Step)
-and the model parameters of :func:`sim.explorer.page_params`; the main area shows the key
+``solara run study.explorer.app`` works too. The sidebar holds Mesa's controls (Reset, Play, Step)
+and the model parameters of :func:`study.explorer.page_params`; the main area shows the key
 numbers, the charts (Mesa's ``make_plot_component``) and the lab table.
 """
 
@@ -13,9 +13,9 @@ import logging
 import solara
 from mesa.visualization import SolaraViz, make_plot_component
 
-from sim.explorer import SERIES, ExplorerModel, page_params
-from sim.explorer.components import KeyNumbers, LabTable
-from sim.plots import BLOC_COLOURS, OKABE_ITO, REGION_COLOURS
+from study.explorer import SERIES, ExplorerModel, page_params
+from study.explorer.components import KeyNumbers, LabTable
+from study.plots import BLOC_COLOURS, OKABE_ITO, REGION_COLOURS
 
 # Mesa logs every step at INFO; a page that plays 70 months would flood the server log.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -42,12 +42,12 @@ def _style(title: str, ylabel: str, ylim: tuple[float | None, float | None] | No
 
 
 def _measures(metric: str, colours: dict[str, str]) -> dict[str, str]:
-    """DataCollector columns of one metric (sim.explorer.SERIES) -> colour of their bloc/region."""
+    """DataCollector columns of one metric (study.explorer.SERIES) -> colour of bloc/region."""
     return {name: colours[bloc or region] for name, (m, region, bloc, _) in SERIES.items()
             if m == metric}
 
 
-#: The charts: (columns -> colour, title, y label, y limits). Colours come from sim.plots so a
+#: The charts: (columns -> colour, title, y label, y limits). Colours come from study.plots so a
 #: region or bloc has one colour in every figure of the project.
 CHART_SPECS = [
     (_measures("open_share", REGION_COLOURS),

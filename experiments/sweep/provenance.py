@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sim
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @lru_cache(maxsize=1)
