@@ -24,10 +24,11 @@ from sim.agents.government import Government
 from sim.agents.lab import Lab, community_boost, knowledge_step
 from sim.config import SimConfig
 from sim.enums import BLOCS, OPENNESS, POSTURES, REGIONS, BanScope, Bloc, Posture
-from sim.events import apply_event, events_due, replace_path, resolve_path, coerce_like
+from sim.events import apply_event, events_due
 from sim.market import BAN_CODE, SLOTS, Menu, access_masks, hosting_cost, price_products, \
     product_flags
 from sim.metrics import Recorder
+from sim.paths import set_path
 from sim.validate import validate
 
 #: log10 effective training FLOP of the 2025-01 frontier (compute.gpt4 = 2.1e25 in 2023; the
@@ -118,12 +119,7 @@ class MarketModel(mesa.Model):
     # ----------------------------------------------------------------------------- params
     def set_param(self, path: str, value) -> None:
         """Set a parameter of the running world by dotted path (events, adaptive rules)."""
-        parent, key, current = resolve_path(self.cfg, path)
-        if path.startswith("governments.") and ".bans." in path:
-            value = BanScope(value)
-        else:
-            value = coerce_like(current, value)
-        self.cfg = replace_path(self.cfg, path.split("."), value)
+        self.cfg = set_path(self.cfg, path, value)
 
     def home_government(self, lab_index: int):
         """Levers of the government whose region is the lab's home bloc (None if absent)."""

@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from sim.config import SimConfig
-from sim.events import coerce_like, replace_path, resolve_path
+from sim.paths import coerce_like, replace_path, resolve_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

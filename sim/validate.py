@@ -121,7 +121,7 @@ def check_event(cfg, name: str, ev) -> None:
 
 
 def _check_set_event(cfg, key: str, ev) -> None:
-    from sim.events import coerce_like, resolve_path
+    from sim.paths import coerce_like, resolve_path
     try:
         parent, last, current = resolve_path(cfg, ev.target)
     except (KeyError, AttributeError, TypeError):

@@ -32,7 +32,7 @@ import yaml
 
 from sim.config import SimConfig
 from sim.enums import BanScope
-from sim.events import coerce_like, resolve_path
+from sim.paths import coerce_like, resolve_path
 from sim.validate import ConfigError, settable_hint, validate
 
 #: Folder of the uncertainty config group.
@@ -279,7 +279,7 @@ def _check_in_model(key: str, factor: Factor, value: Any, cfg: SimConfig) -> Non
     from sim.run import with_overrides
     try:
         if ".bans." in factor.path:
-            from sim.events import replace_path
+            from sim.paths import replace_path
             new = replace_path(cfg, factor.path.split("."), BanScope(value))
         else:
             new = with_overrides(cfg, {factor.path: value})

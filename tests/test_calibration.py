@@ -60,7 +60,7 @@ def test_calibrated_config_is_selectable_and_sets_its_parameters():
     changed = 0
     for p in fit["parameters"].values():
         cal = with_overrides(default, {p["path"]: p["value"]})
-        from sim.events import resolve_path
+        from sim.paths import resolve_path
         assert resolve_path(cfg, p["path"])[2] == pytest.approx(resolve_path(cal, p["path"])[2])
         changed += resolve_path(default, p["path"])[2] != p["value"]
     assert changed > 0

@@ -12,7 +12,7 @@ from sim import ConfigError, run
 from sim.config import EventConfig, GovernmentConfig, LabConfig, SimConfig
 from sim.enums import EventKind
 from sim.hydra_conf import load_config
-from sim.events import resolve_path
+from sim.paths import resolve_path
 from sim.run import with_overrides
 from sim.validate import validate
 from tests.conftest import small

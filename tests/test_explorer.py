@@ -27,7 +27,7 @@ from types import SimpleNamespace
 import pytest
 
 from experiments import explore
-from sim.events import resolve_path
+from sim.paths import resolve_path
 from study.explorer import (LEVERS, SERIES, ExplorerModel, command_line, explorer_config,
                           lever_overrides, page_params, scenario_names)
 from sim.hydra_conf import CONFIG_DIR, load_config

@@ -27,7 +27,7 @@ import mesa
 
 from sim.config import SimConfig
 from sim.enums import BLOCS, REGIONS, BanScope
-from sim.events import resolve_path
+from sim.paths import resolve_path
 from sim.hydra_conf import CONFIG_DIR, load_config
 from sim.model import MarketModel
 
