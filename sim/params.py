@@ -28,10 +28,3 @@ def param(default: Any, *, lo: float | None = None, hi: float | None = None, uni
         return dataclasses.field(default_factory=default, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
 
-
-def field_meta(cls: type, name: str) -> dict:
-    """Metadata (lo, hi, unit, source) of field ``name`` of dataclass ``cls``; empty if none."""
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            return dict(f.metadata)
-    return {}
