@@ -10,8 +10,10 @@ where ``V_rj`` (:func:`common_utility`) collects capability, network effects, th
 ecosystem and regional affinity, ``switch_dj`` is 1 for another lab's product and
 ``within_family_switch`` for the same lab's other product, and ``eps`` is standard Gumbel.
 Developers whose current product is no longer accessible (a ban, a lab closing its open tier)
-must reconsider that month. The population is held in NumPy arrays: the same rule applied by one
-Mesa agent per developer makes the developer step 15-40 times slower (``benchmarks/results.md``).
+must reconsider that month (:func:`region_choices`). Welfare is the logsum of the average
+developer's utilities (:func:`consumer_surplus`). The population is held in NumPy arrays: the same
+rule applied by one Mesa agent per developer makes the developer step 15-40 times slower
+(``benchmarks/results.md``).
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ the market under each posture it might take, holding the other labs' postures fi
 (:func:`project_postures`: the menu and prices of :mod:`sim.market`, the logit shares of an
 average developer of each region, and the lab's profit on them, :func:`lab_profit`), compares
 expected payoffs (:func:`posture_payoffs`) through a logit rule with inertia
-(:func:`posture_probabilities`) and draws its posture (:func:`choose_posture`). Capability
-growth is in :mod:`sim.capability`; the lab's numeric state lives in the model's arrays.
+(:func:`posture_probabilities`) and draws its posture (:func:`choose_posture`). After the
+developers have chosen, the model books each lab's month: new derivatives of its open family
+(:func:`derivative_rate`), revenue and cash (:func:`book_accounts`). Capability growth is in
+:mod:`sim.capability`; the lab's numeric state lives in the model's arrays.
 """
 
 from __future__ import annotations
