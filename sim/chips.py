@@ -9,7 +9,12 @@ government's open and hybrid home labs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+
+from sim.config import ChipsConfig, GovernmentConfig
+from sim.enums import BLOCS, Bloc
 
 
 def chip_access(controls: float, leakage: float) -> float:
@@ -46,3 +51,60 @@ def grow_compute(compute: np.ndarray, monthly_growth: float, access: np.ndarray,
 def subsidy_h100e(subsidy_usd_bn_per_year: float, usd_per_h100e: float) -> float:
     """Compute that a yearly open-source subsidy buys in one month (H100e)."""
     return subsidy_usd_bn_per_year * 1e9 / 12.0 / usd_per_h100e
+
+
+def bloc_chip_access(governments: Mapping[str, GovernmentConfig]) -> np.ndarray:
+    """Share of wanted frontier chips each bloc obtains, combining all governments' controls.
+
+    Controls compound: a bloc targeted by two governments obtains the product of the two
+    access shares.
+    """
+    access = np.ones(len(BLOCS))
+    for gov in governments.values():
+        for target in gov.controls_target:
+            access[BLOCS.index(Bloc(target))] *= chip_access(gov.export_controls,
+                                                             gov.control_leakage)
+    return access
+
+
+def monthly_compute(compute: np.ndarray, month: int, access: np.ndarray, bloc: np.ndarray,
+                    cfg: ChipsConfig) -> np.ndarray:
+    """Every lab's compute after one month of growth under export controls (H100e).
+
+    Args:
+        compute: compute per lab now (H100e).
+        month: the month being simulated (domestic supply grows with it).
+        access: chip access per bloc (:func:`bloc_chip_access`).
+        bloc: bloc index of each lab.
+        cfg: chip supply parameters.
+    """
+    supply = domestic_supply_h100e(month, cfg.domestic_chips_per_year,
+                                   cfg.domestic_supply_growth_per_year,
+                                   cfg.domestic_perf_rel_h100, cfg.domestic_share_to_labs)
+    monthly = cfg.compute_growth_per_year ** (1 / 12) - 1
+    return grow_compute(compute, monthly, access, np.full(len(BLOCS), supply), bloc)
+
+
+def subsidised_compute(governments: Mapping[str, GovernmentConfig], openness: np.ndarray,
+                       compute: np.ndarray, bloc: np.ndarray, usd_per_h100e: float) -> np.ndarray:
+    """Extra compute (H100e) each lab receives this month from open-source subsidies.
+
+    Each government's grant goes to its home bloc's labs in proportion to openness times
+    compute, so closed labs get nothing and a bloc with no open or hybrid lab leaves it unspent.
+
+    Args:
+        governments: levers by region name; a region that is not a bloc has no home labs.
+        openness: openness of each lab's posture (0-1).
+        compute: compute per lab (H100e), the allocation weight.
+        bloc: bloc index of each lab.
+        usd_per_h100e: price of one H100e of compute (USD).
+    """
+    extra = np.zeros(compute.size)
+    for name, gov in governments.items():
+        if gov.open_subsidy_usd_bn_per_year <= 0 or name not in Bloc.__members__:
+            continue
+        weight = openness * compute * (bloc == BLOCS.index(Bloc(name)))
+        if weight.sum() > 0:
+            grant = subsidy_h100e(gov.open_subsidy_usd_bn_per_year, usd_per_h100e)
+            extra += grant * weight / weight.sum()
+    return extra

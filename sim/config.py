@@ -64,7 +64,7 @@ class GovernmentConfig:
     control_leakage: float = param(0.0, lo=0.0, hi=1.0, unit="share of denied chips still obtained",
                                    source="assumption: smuggling, licensed downgraded chips (H20)")
     controls_target: List[Bloc] = param(list, factory=True, source="controls.2022-10-07 onwards")
-    bans: Dict[str, BanScope] = param(dict, factory=True,
+    bans: Dict[str, BanScope] = param(dict, factory=True, keys=[b.value for b in Bloc],
                                       source="policy.us.deepseek_device_bans (bloc -> scope)")
     open_endorsement: float = param(0.0, lo=0.0, hi=1.0, unit="0 none .. 1 national strategy",
                                     source="policy.* rows; level is an assumption")

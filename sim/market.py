@@ -1,20 +1,31 @@
-"""The product menu, prices and who may use what.
+"""The product menu, prices, who may use what, and the utilities developers face.
 
 Each lab offers two product slots: slot 0 is its flagship (open weights when the lab's posture is
 ``open``, a closed API otherwise); slot 1 is the open tier that exists only under ``hybrid``
 (smaller open models a few months behind the closed flagship, as Qwen and Gemma are). Product
 ``p`` belongs to lab ``p // 2``.
+
+Everything here is a function of arrays and config: :class:`MarketInputs` carries what the market
+reads from the rest of the model in a month, :func:`build_menu` turns postures into products and
+prices, :func:`market_access` applies bans and licences, :func:`common_utilities` gives each
+region's utility of each product. The model calls them each month; a lab calls them to project
+the market under each posture it might take.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.enums import BanScope, Posture
+from sim.agents.developer import common_utility
+from sim.capability import REFERENCE_CAPABILITY, openness
+from sim.config import GovernmentConfig, LabConfig, MarketConfig, SimConfig
+from sim.enums import BLOCS, REGIONS, BanScope, Bloc, Posture
 
 SLOTS = 2
+REGION_NAMES = [r.value for r in REGIONS]
 
 
 @dataclass
@@ -116,3 +127,107 @@ def access_masks(product_bloc: np.ndarray, product_lab: np.ndarray, is_open: np.
 
 
 BAN_CODE = {BanScope.none: 0, BanScope.government: 1, BanScope.market: 2}
+
+
+@dataclass(frozen=True)
+class MarketInputs:
+    """What the market reads from the rest of the model in one month, as plain arrays.
+
+    Attributes:
+        month: months since the start (serving costs fall with it).
+        lab_bloc: bloc index of each lab.
+        base_capability: ``log10(compute) + knowledge`` of each lab (OOM), before the
+            community boost.
+        boost: capability the derivative community adds to each lab's open family (OOM).
+        family_share: global share of developers on each lab's products (0-1).
+        derivatives: derivative count of each lab's family.
+        bans: (regions, blocs) :data:`BAN_CODE` of each region's ban on each bloc's models.
+        closed_blocked: (labs, regions) the lab does not sell its API in the region.
+        open_excluded: (labs, regions) the lab's open licence excludes the region.
+    """
+
+    month: int
+    lab_bloc: np.ndarray
+    base_capability: np.ndarray
+    boost: np.ndarray
+    family_share: np.ndarray
+    derivatives: np.ndarray
+    bans: np.ndarray
+    closed_blocked: np.ndarray
+    open_excluded: np.ndarray
+
+
+def ban_codes(governments: Mapping[str, GovernmentConfig]) -> np.ndarray:
+    """(regions, blocs) :data:`BAN_CODE` array of every region's bans on foreign blocs."""
+    bans = np.zeros((len(REGIONS), len(BLOCS)), dtype=np.int64)
+    for r, name in enumerate(REGION_NAMES):
+        gov = governments.get(name)
+        for bloc, scope in (gov.bans.items() if gov else ()):
+            bans[r, BLOCS.index(Bloc(bloc))] = BAN_CODE[BanScope(scope)]
+    return bans
+
+
+def lab_region_flags(labs: Mapping[str, LabConfig], lab_names: Sequence[str],
+                     attr: str) -> np.ndarray:
+    """(labs, regions) bool array: the regions listed in each lab's ``attr`` field.
+
+    Args:
+        labs: lab parameters by name.
+        lab_names: the labs in the model's order.
+        attr: ``closed_api_blocked_regions`` or ``open_licence_excluded_regions``.
+    """
+    flags = np.zeros((len(lab_names), len(REGIONS)), dtype=bool)
+    for i, name in enumerate(lab_names):
+        for region in getattr(labs[name], attr):
+            flags[i, REGION_NAMES.index(getattr(region, "value", region))] = True
+    return flags
+
+
+def build_menu(postures: Sequence[Posture], inputs: MarketInputs, cfg: SimConfig) -> Menu:
+    """Products on offer if the labs held ``postures``: flags, capability, cost and price.
+
+    A hybrid lab's open tier trails its flagship by ``lab_behaviour.hybrid_tier_lag_months`` and
+    always carries the community boost; the flagship carries it in proportion to openness.
+    """
+    exists, is_open = product_flags(postures)
+    base, boost = inputs.base_capability, inputs.boost
+    oom_per_month = cfg.model.capability_oom_per_month
+    cap = np.empty(exists.size)
+    cap[0::SLOTS] = base + boost * openness(postures)
+    cap[1::SLOTS] = base + boost - cfg.lab_behaviour.hybrid_tier_lag_months * oom_per_month
+    mk = cfg.market
+    cost = hosting_cost(cap, inputs.month, base_usd_per_mtok=mk.hosting_usd_per_mtok,
+                        reference_capability=REFERENCE_CAPABILITY,
+                        decline_per_year=mk.cost_decline_per_year,
+                        capability_elasticity=mk.cost_capability_elasticity)
+    price = price_products(cap, is_open, exists, cost, oom_per_month, floor=mk.premium_floor,
+                           ceiling=mk.premium_max, scale_months=mk.premium_gap_scale_months)
+    lab = np.repeat(np.arange(len(postures)), SLOTS)
+    return Menu(lab=lab, bloc=inputs.lab_bloc[lab], exists=exists, is_open=is_open,
+                capability=cap, price=price, cost=cost)
+
+
+def market_access(menu: Menu, inputs: MarketInputs) -> tuple[np.ndarray, np.ndarray]:
+    """(market mask, public-sector mask) of ``menu`` for every region (:func:`access_masks`)."""
+    return access_masks(menu.bloc, menu.lab, menu.is_open, menu.exists, len(REGIONS),
+                        inputs.bans, inputs.closed_blocked, inputs.open_excluded)
+
+
+def common_utilities(menu: Menu, inputs: MarketInputs, cfg: SimConfig) -> np.ndarray:
+    """(regions, products) utility shared by a region's developers, before price and taste.
+
+    Capability is measured in months behind the best product on offer; see
+    :func:`sim.agents.developer.common_utility` for the terms.
+    """
+    frontier = menu.capability[menu.exists].max()
+    months = (menu.capability - frontier) / cfg.model.capability_oom_per_month
+    affinity = np.array([[cfg.developers.affinity[r][b.value] for b in BLOCS]
+                         for r in REGION_NAMES])
+    # one call for all regions: affinity is the only regional term
+    return common_utility(months, inputs.family_share[menu.lab], inputs.derivatives[menu.lab],
+                          menu.is_open, affinity[:, menu.bloc], cfg.developers)
+
+
+def token_demand(month: int, cfg: MarketConfig) -> float:
+    """World token demand in ``month`` (Mtok), growing ``demand_growth_per_year``-fold a year."""
+    return cfg.token_demand_mtok_per_month * cfg.demand_growth_per_year ** (month / 12)

@@ -8,11 +8,12 @@ check that no default lacks a source or the word ``assumption``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 
 def param(default: Any, *, lo: float | None = None, hi: float | None = None, unit: str = "",
-          source: str, factory: bool = False) -> Any:
+          source: str, factory: bool = False, keys: Iterable[Any] | None = None) -> Any:
     """Declare a config field with its allowed range ``[lo, hi]``, unit and source.
 
     Args:
@@ -22,16 +23,13 @@ def param(default: Any, *, lo: float | None = None, hi: float | None = None, uni
         unit: unit of the value, e.g. ``"USD per Mtok"``.
         source: where the default comes from; starts with ``assumption`` when it is one.
         factory: treat ``default`` as a default factory (for lists and dicts).
+        keys: for a dict field, the names its keys may take (e.g. the blocs); validation
+            checks the dict and every event that sets one of its entries against them.
     """
     meta = {"lo": lo, "hi": hi, "unit": unit, "source": source}
+    if keys is not None:
+        meta["keys"] = tuple(keys)
     if factory:
         return dataclasses.field(default_factory=default, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)
 
-
-def field_meta(cls: type, name: str) -> dict:
-    """Metadata (lo, hi, unit, source) of field ``name`` of dataclass ``cls``; empty if none."""
-    for f in dataclasses.fields(cls):
-        if f.name == name:
-            return dict(f.metadata)
-    return {}

@@ -62,6 +62,25 @@ def declared_type(cfg: Any, path: str) -> Any:
     return declared
 
 
+def declared_metadata(cfg: Any, path: str) -> dict:
+    """Metadata (:func:`sim.params.param`) of the dataclass field that declares ``path``.
+
+    For a path into a dict field (``governments.US.bans.CN``) that is the dict field's
+    metadata, which may say what keys the dict allows; empty where no field declares the path.
+    """
+    node, meta = cfg, {}
+    for key in path.split("."):
+        if dataclasses.is_dataclass(node):
+            found = [f for f in dataclasses.fields(node) if f.name == key]
+            meta = dict(found[0].metadata) if found else {}
+            node = getattr(node, key, None)
+        elif isinstance(node, dict):
+            node = node.get(key)
+        else:
+            return {}
+    return meta
+
+
 def coerce_like(current: Any, value: Any, enum_type: type[Enum] | None = None) -> Any:
     """Convert ``value`` to the type of ``current`` (bool, int, float or the Enum)."""
     if enum_type is not None:

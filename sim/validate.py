@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from sim.enums import BLOCS, POSTURES, REGIONS, BanScope, EventKind, Region
+from sim.paths import coerce_like, declared_metadata, declared_type, resolve_path
 
 
 class ConfigError(ValueError):
@@ -70,6 +71,11 @@ def _check_keys(key: str, mapping: dict, allowed, exact: bool = False) -> None:
         raise ConfigError(f"{key}.{missing[0]}", None, f"every one of {_names(names)}")
 
 
+def _declared_keys(node: Any, name: str) -> tuple:
+    """The keys dict field ``name`` of dataclass ``node`` allows (``param(keys=...)``)."""
+    return {f.name: f for f in dataclasses.fields(node)}[name].metadata["keys"]
+
+
 def _check_developers(cfg) -> None:
     dev = cfg.developers
     _check_keys("developers.region_shares", dev.region_shares, REGIONS, exact=True)
@@ -100,7 +106,7 @@ def _check_governments(cfg) -> None:
     _check_keys("governments", cfg.governments, REGIONS)
     for name, gov in cfg.governments.items():
         check_ranges(gov, f"governments.{name}")
-        _check_keys(f"governments.{name}.bans", gov.bans, BLOCS)
+        _check_keys(f"governments.{name}.bans", gov.bans, _declared_keys(gov, "bans"))
         for bloc, scope in gov.bans.items():
             _check_enum(f"governments.{name}.bans.{bloc}", scope, BanScope)
 
@@ -121,14 +127,17 @@ def check_event(cfg, name: str, ev) -> None:
 
 
 def _check_set_event(cfg, key: str, ev) -> None:
-    from sim.paths import coerce_like, resolve_path
     try:
         parent, last, current = resolve_path(cfg, ev.target)
     except (KeyError, AttributeError, TypeError):
         raise ConfigError(f"{key}.target", ev.target, settable_hint(cfg, ev.target)) from None
-    if ".bans." in ev.target:
-        _check_keys(f"{key}.target", {last: None}, BLOCS)
-        _check_enum(f"{key}.value", ev.value, BanScope)
+    allowed_keys = declared_metadata(cfg, ev.target).get("keys")
+    if isinstance(parent, dict) and allowed_keys is not None:
+        _check_keys(f"{key}.target", {last: None}, allowed_keys)
+    declared = declared_type(cfg, ev.target)
+    if isinstance(declared, type) and issubclass(declared, Enum):
+        # the schema names the type, so an entry the config lacks yet can still be set
+        _check_enum(f"{key}.value", ev.value, declared)
         return
     if dataclasses.is_dataclass(current) or isinstance(current, (dict, list)) or current is None:
         raise ConfigError(f"{key}.target", ev.target, "a path to a single value, e.g. "

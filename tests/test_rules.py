@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from sim import chips
 from sim.agents.developer import choose, common_utility, logit_shares, utilities
 from sim.agents.government import adaptive_controls_rule
-from sim.agents.lab import knowledge_step, posture_payoffs, posture_probabilities
+from sim.agents.lab import posture_payoffs, posture_probabilities
+from sim.capability import knowledge_step
 from sim.config import DeveloperConfig
 from sim.enums import BanScope, Posture
 from sim.market import BAN_CODE, access_masks, closed_markup, hosting_cost, price_products, \

@@ -10,8 +10,10 @@ where ``V_rj`` (:func:`common_utility`) collects capability, network effects, th
 ecosystem and regional affinity, ``switch_dj`` is 1 for another lab's product and
 ``within_family_switch`` for the same lab's other product, and ``eps`` is standard Gumbel.
 Developers whose current product is no longer accessible (a ban, a lab closing its open tier)
-must reconsider that month. The population is held in NumPy arrays: the same rule applied by one
-Mesa agent per developer makes the developer step 15-40 times slower (``benchmarks/results.md``).
+must reconsider that month (:func:`region_choices`). Welfare is the logsum of the average
+developer's utilities (:func:`consumer_surplus`). The population is held in NumPy arrays: the same
+rule applied by one Mesa agent per developer makes the developer step 15-40 times slower
+(``benchmarks/results.md``).
 """
 
 from __future__ import annotations
@@ -98,6 +100,72 @@ def logit_shares(v: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.divide(e, total, out=np.zeros_like(e), where=total > 0)
 
 
+def consumer_surplus(v: np.ndarray, allowed: np.ndarray, price_sensitivity: float,
+                     region_sizes: np.ndarray) -> np.ndarray:
+    """Logsum welfare of each region's average developer, and the developer-weighted mean.
+
+    ``CS_r = ln(sum_j exp(v_rj)) / alpha`` over the products region ``r`` may use (Small and
+    Rosen 1981): the expected best utility of a logit chooser, in units of log price. A region
+    with no accessible product gets 0.
+
+    Args:
+        v: (regions, products) representative utility (:func:`representative_utility`).
+        allowed: (regions, products) which products each region's private developers may use.
+        price_sensitivity: mean price sensitivity ``alpha``.
+        region_sizes: developers per region, the weights of the mean.
+
+    Returns:
+        One value per region, then the weighted mean (0 when there are no developers).
+    """
+    z = np.where(allowed, v, -np.inf)
+    top = z.max(axis=1)
+    safe = np.where(np.isfinite(top), top, 0.0)
+    logsum = np.where(np.isfinite(top), safe + np.log(np.exp(z - safe[:, None]).sum(axis=1)),
+                      0.0)
+    per_region = logsum / max(price_sensitivity, 1e-9)
+    total = float(np.average(per_region, weights=region_sizes)) \
+        if region_sizes.sum() > 0 else 0.0
+    return np.append(per_region, total)
+
+
+def region_choices(pop: DeveloperPopulation, idx: np.ndarray, market: np.ndarray,
+                   public: np.ndarray, common: np.ndarray, log_price: np.ndarray,
+                   is_open: np.ndarray, product_lab: np.ndarray, cfg: DeveloperConfig,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Which of one region's developers reconsider this month, and what each then picks.
+
+    A developer reconsiders with probability ``reconsider_per_month``, and always when its
+    current product is no longer open to it; a mover picks by :func:`choose` over the products
+    its sector may use. Draws: one uniform per developer of the region, then one Gumbel per
+    mover and product (none when nobody moves).
+
+    Args:
+        pop: the population (read only).
+        idx: indices of the region's developers in ``pop``.
+        market: bool per product, what the region's private developers may use.
+        public: bool per product, what its public-sector developers may use.
+        common: the region's common utility of each product.
+        log_price: log price of each product.
+        is_open: open-weight flag of each product.
+        product_lab: owning lab of each product (for switching costs).
+        cfg: developer parameters.
+        rng: the developers' random stream.
+
+    Returns:
+        Indices (into ``pop``) of the movers and their new product (-1: none accessible).
+    """
+    current = pop.choice[idx]
+    allowed_now = np.where(pop.public[idx], public[np.maximum(current, 0)],
+                           market[np.maximum(current, 0)]) & (current >= 0)
+    movers = idx[(rng.random(idx.size) < cfg.reconsider_per_month) | ~allowed_now]
+    if movers.size == 0:
+        return movers, np.zeros(0, dtype=np.int64)
+    u = utilities(common, log_price, is_open, pop.alpha[movers], pop.theta[movers],
+                  pop.choice[movers], product_lab, cfg.switching_cost, cfg.within_family_switch)
+    allowed = np.where(pop.public[movers][:, None], public[None, :], market[None, :])
+    return movers, choose(u, allowed, rng)
+
+
 class DeveloperPopulation:
     """All developers as arrays; built once from the config and the model's generator."""
 
@@ -136,19 +204,10 @@ class DeveloperRegion(mesa.Agent):
         idx = pop.region_slices[self.region_index]
         if idx.size == 0:
             return
-        cfg = m.cfg.developers
-        current = pop.choice[idx]
-        market, public = m.access[0][self.region_index], m.access[1][self.region_index]
-        allowed_now = np.where(pop.public[idx], public[np.maximum(current, 0)],
-                               market[np.maximum(current, 0)]) & (current >= 0)
-        rng = m.streams["developers"]
-        movers = idx[(rng.random(idx.size) < cfg.reconsider_per_month) | ~allowed_now]
-        if movers.size == 0:
-            return
-        cur = pop.choice[movers]
-        u = utilities(m.common_utility[self.region_index], m.log_price, m.menu.is_open,
-                      pop.alpha[movers], pop.theta[movers], cur, m.menu.lab,
-                      cfg.switching_cost, cfg.within_family_switch)
-        allowed = np.where(pop.public[movers][:, None], public[None, :], market[None, :])
-        pop.choice[movers] = choose(u, allowed, rng)
-        m._counts = None  # choices changed: the model recounts shares on next use
+        r = self.region_index
+        movers, picks = region_choices(pop, idx, m.access[0][r], m.access[1][r],
+                                       m.common_utility[r], m.log_price, m.menu.is_open,
+                                       m.menu.lab, m.cfg.developers, m.streams["developers"])
+        if movers.size:
+            pop.choice[movers] = picks
+            m.choices_changed()
