@@ -15,7 +15,7 @@ from mesa.visualization import SolaraViz, make_plot_component
 
 from study.explorer import SERIES, ExplorerModel, page_params
 from study.explorer.components import KeyNumbers, LabTable
-from study.plots import BLOC_COLOURS, OKABE_ITO, REGION_COLOURS
+from study.figures.style import BLOC_COLOURS, OKABE_ITO, REGION_COLOURS
 
 # Mesa logs every step at INFO; a page that plays 70 months would flood the server log.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -47,8 +47,8 @@ def _measures(metric: str, colours: dict[str, str]) -> dict[str, str]:
             if m == metric}
 
 
-#: The charts: (columns -> colour, title, y label, y limits). Colours come from study.plots so a
-#: region or bloc has one colour in every figure of the project.
+#: The charts: (columns -> colour, title, y label, y limits). Colours come from
+#: study.figures.style so a region or bloc has one colour in every figure of the project.
 CHART_SPECS = [
     (_measures("open_share", REGION_COLOURS),
      "Developers on open-weight models, by region", "share of developers", (0, 1)),
