@@ -352,7 +352,7 @@ def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
     summary.to_csv(tmp, index=False)
     os.replace(tmp, report.summary)
     if figures:
-        from study.plots import sweep_figures
+        from study.figures.scenarios import sweep_figures
         report.figures = sweep_figures(read_key_series(report.table), summary,
                                        sweep_dir / "figures")
     return report

@@ -84,7 +84,7 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output, digest: str | None = None
     single = not _is_multirun()
     df = _plain_frame(table) if single and (output.figures or output.summary) else None
     if output.figures and single:
-        from study.plots import run_figures
+        from study.figures.run import run_figures
         for fig_path in run_figures(df, out_dir):
             log.info("figure: %s", fig_path)
     if output.summary and single:

@@ -23,12 +23,19 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from study.outcomes import CATALOGUE, Outcome
+
 #: Months of the results table that are 2025 (month 0 = 2025-01).
 YEAR_2025 = list(range(12))
+#: Headline outcomes the measurements read (from the catalogue :mod:`study.outcomes`).
+OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE = (
+    CATALOGUE[name] for name in ("open_closed_gap", "us_china_gap", "open_share", "cn_open_share"))
+#: Per-lab metrics the measurements read.
+LAB_METRICS = ["derivatives", "lab_price_usd_per_mtok", "lab_capability", "lab_openness",
+               "lab_compute_h100e"]
 #: Metrics the measurements read.
-TARGET_METRICS = ["open_closed_gap_months", "us_china_gap_months", "open_share",
-                  "open_bloc_share", "derivatives", "lab_price_usd_per_mtok", "lab_capability",
-                  "lab_openness", "lab_compute_h100e"]
+TARGET_METRICS = [o.metric for o in (OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE)] \
+    + LAB_METRICS
 #: Horizon a run needs for every target to be measurable.
 HORIZON_MONTHS = 12
 
@@ -51,15 +58,14 @@ OBSERVED_POSTURES: dict[str, tuple[str, ...]] = {
 _OPENNESS = {"closed": 0.0, "hybrid": 0.5, "open": 1.0}
 
 
-def _series(df: pd.DataFrame, metric: str, region: str = "", bloc: str = "",
-            lab: str = "") -> pd.Series:
-    sel = df[(df.metric == metric) & (df.region == region) & (df.bloc == bloc)
-             & (df["lab"] == lab)]
+def _series(df: pd.DataFrame, o: Outcome) -> pd.Series:
+    sel = df[(df.metric == o.metric) & (df.region == o.region) & (df.bloc == o.bloc)
+             & (df["lab"] == o.lab)]
     return sel.groupby("month")["value"].mean()
 
 
-def _mean_at(df: pd.DataFrame, metric: str, months: Sequence[int], **dims: str) -> float:
-    s = _series(df, metric, **dims)
+def _mean_at(df: pd.DataFrame, o: Outcome, months: Sequence[int]) -> float:
+    s = _series(df, o)
     s = s[s.index.isin(list(months))]
     return float(s.mean()) if len(s) else float("nan")
 
@@ -71,33 +77,33 @@ def _labs_at(df: pd.DataFrame, metric: str, month: int) -> pd.Series:
 
 def open_closed_gap(df: pd.DataFrame) -> float:
     """Mean open-closed capability gap, 2025-01..2025-10 (months)."""
-    return _mean_at(df, "open_closed_gap_months", range(10))
+    return _mean_at(df, OPEN_CLOSED_GAP, range(10))
 
 
 def us_china_gap_mid(df: pd.DataFrame) -> float:
     """US-China frontier gap in 2025-07 (months)."""
-    return _mean_at(df, "us_china_gap_months", [6])
+    return _mean_at(df, US_CHINA_GAP, [6])
 
 
 def us_china_gap_change(df: pd.DataFrame) -> float:
     """Change of the US-China gap over 2025 (2025-12 minus 2025-01, months)."""
-    s = _series(df, "us_china_gap_months")
+    s = _series(df, US_CHINA_GAP)
     return float(s.get(11, np.nan) - s.get(0, np.nan))
 
 
 def open_share_late(df: pd.DataFrame) -> float:
     """Global open-weight share of developers, 2025-11..12."""
-    return _mean_at(df, "open_share", [10, 11], region="global")
+    return _mean_at(df, OPEN_SHARE, [10, 11])
 
 
 def cn_open_share(df: pd.DataFrame) -> float:
     """Global share of developers on Chinese open models, mean of 2025-01..2025-11."""
-    return _mean_at(df, "open_bloc_share", range(11), region="global", bloc="CN")
+    return _mean_at(df, CN_OPEN_SHARE, range(11))
 
 
 def cn_open_share_growth(df: pd.DataFrame) -> float:
     """Growth of the Chinese open share over 2025: mean of 2025-11..12 over 2025-01 (x)."""
-    s = _series(df, "open_bloc_share", region="global", bloc="CN")
+    s = _series(df, CN_OPEN_SHARE)
     start = s.get(0, np.nan)
     return float(s[s.index.isin([10, 11])].mean() / start) if start > 0 else float("nan")
 

@@ -12,18 +12,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit  # the t quantile; scipy.stats takes 0.4 s longer to import
 
+from study.outcomes import KEY, select
+
 BASELINE = "baseline"
 DIMS = ["metric", "region", "bloc", "lab"]
 
-#: The headline outcomes drawn in sweep figures: (metric, region, bloc, title, unit).
-KEY_OUTCOMES = [
-    ("open_share", "global", "", "Open-weight share of developers (global)", "share"),
-    ("open_bloc_share", "global", "CN", "Developers on Chinese open models (global)", "share"),
-    ("bloc_share", "ROW", "CN", "Rest-of-world developers on Chinese models", "share"),
-    ("us_china_gap_months", "", "", "US-China capability gap", "months"),
-    ("closed_price_premium", "", "", "Closed price premium", "closed price / serving cost (x)"),
-    ("n_open_labs", "", "", "Labs with an open posture", "labs"),
-]
+#: The key outcomes (:data:`study.outcomes.KEY`) as sweep figures draw them:
+#: ``(metric, region, bloc, label, unit)``.
+KEY_OUTCOMES = [o.panel for o in select(KEY)]
 
 
 def checkpoint_months(horizon: int) -> list[int]:
@@ -101,12 +97,6 @@ def _summary(df: pd.DataFrame, params: list[str], level: float) -> pd.DataFrame:
                      how="left")
 
 
-#: Short column names for the terminal table
-SHORT = {"open_share": "open share", "open_bloc_share": "on CN open", "bloc_share": "RoW on CN",
-         "us_china_gap_months": "US-CN gap (mo)", "closed_price_premium": "premium (x)",
-         "n_open_labs": "open labs"}
-
-
 def comparison_table(summary: pd.DataFrame, month: int | None = None,
                      compact: bool = False) -> pd.DataFrame:
     """Key outcomes per scenario in one month: mean across seeds and paired effect (text).
@@ -116,11 +106,10 @@ def comparison_table(summary: pd.DataFrame, month: int | None = None,
     """
     month = summary.month.max() if month is None else month
     rows = {}
-    for metric, region, bloc, label, _ in KEY_OUTCOMES:
-        if compact:
-            label = SHORT[metric]
-        sel = summary[(summary.metric == metric) & (summary.region == region)
-                      & (summary.bloc == bloc) & (summary.lab == "") & (summary.month == month)]
+    for o in select(KEY):
+        label = o.short if compact else o.label
+        sel = summary[(summary.metric == o.metric) & (summary.region == o.region)
+                      & (summary.bloc == o.bloc) & (summary.lab == "") & (summary.month == month)]
         for r in sel.itertuples():
             cell = f"{r.mean:.3g}"
             if np.isnan(r.effect_mean):

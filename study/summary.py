@@ -4,28 +4,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: (label, metric, region, bloc) of the headline outcomes
-HEADLINES = [
-    ("open-weight share of developers (global)", "open_share", "global", ""),
-    ("developers on Chinese open models (global)", "open_bloc_share", "global", "CN"),
-    ("rest-of-world developers on Chinese models", "bloc_share", "ROW", "CN"),
-    ("US-China capability gap (months)", "us_china_gap_months", "", ""),
-    ("open-closed capability gap (months)", "open_closed_gap_months", "", ""),
-    ("closed price premium (x serving cost)", "closed_price_premium", "", ""),
-    ("labs with open posture", "n_open_labs", "", ""),
-    ("China chip access (share of wanted)", "chip_access", "", "CN"),
-]
+from study.outcomes import select
+
+#: The outcomes of the summary table, in its row order (labelled by ``Outcome.summary``).
+HEADLINES = select(("open_share", "cn_open_share", "row_cn_share", "us_china_gap",
+                    "open_closed_gap", "closed_premium", "open_labs", "cn_chip_access"))
 
 
 def summary_table(df: pd.DataFrame) -> pd.DataFrame:
     """Headline outcomes in the first and last month (mean over runs if several)."""
     first, last = df["month"].min(), df["month"].max()
     rows = []
-    for label, metric, region, bloc in HEADLINES:
-        sel = df[(df.metric == metric) & (df.region == region) & (df.bloc == bloc)]
+    for o in HEADLINES:
+        # region and bloc only: none of these metrics has a lab dimension
+        sel = df[(df.metric == o.metric) & (df.region == o.region) & (df.bloc == o.bloc)]
         start = sel.loc[sel.month == first, "value"].mean()
         end = sel.loc[sel.month == last, "value"].mean()
-        rows.append({"outcome": label, f"{_date(df, first)}": start, f"{_date(df, last)}": end})
+        rows.append({"outcome": o.summary, f"{_date(df, first)}": start,
+                     f"{_date(df, last)}": end})
     return pd.DataFrame(rows).set_index("outcome").round(3)
 
 

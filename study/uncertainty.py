@@ -14,7 +14,9 @@ all read this one list through :func:`load_space`, which checks that every path 
 
 Points are drawn in the unit hypercube and mapped to values by :meth:`Factor.from_unit`; each
 point becomes one job's Hydra overrides (:func:`job_overrides`). :data:`OUTCOMES` names the
-outcomes the analyses report and :func:`outcome_table` measures them from a results table.
+outcomes the analyses report (taken from the catalogue :mod:`study.outcomes`) and
+:func:`outcome_table` measures them from a results table. The explorer's sliders take their
+ranges from the same space (:mod:`study.explorer.levers`).
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ import pandas as pd
 import yaml
 
 from sim.config import SimConfig
-from sim.enums import BanScope
-from sim.paths import coerce_like, resolve_path
+from sim.paths import coerce_at, declared_type, resolve_path, set_path
 from sim.validate import ConfigError, settable_hint, validate
+from study.outcomes import CATALOGUE, Outcome
 
 #: Folder of the uncertainty config group.
 UNCERTAINTY_DIR = Path(__file__).resolve().parents[1] / "configs" / "uncertainty"
@@ -199,8 +201,41 @@ def _field_meta(parent: Any, key: str) -> dict:
 
 
 def parse_factor(name: str, entry: Any, kind: str, cfg: SimConfig, where: str = "") -> Factor:
-    """Check one declared entry against ``cfg`` and return it as a :class:`Factor`."""
+    """Check one declared entry against ``cfg`` and return it as a :class:`Factor`.
+
+    Raises:
+        ConfigError: naming the first problem and what is allowed (see :func:`load_space`).
+    """
     key = f"{where}: {name}" if where else name
+    _check_keys(key, entry)
+    path = entry.get("path")
+    parent, last, current = _resolve(key, cfg, path)
+    if not (entry.get("source") or entry.get("rationale")):
+        raise ConfigError(f"{key}.source", None, "a source (calibration key or 'assumption') "
+                                                 "or a rationale")
+    common = dict(name=name, path=path, kind=kind, default=current,
+                  source=str(entry.get("source", "")), rationale=str(entry.get("rationale", "")),
+                  control=bool(entry.get("control", False)), label=str(entry.get("label", "")))
+    if ("range" in entry) == ("values" in entry):
+        raise ConfigError(key, entry, "exactly one of range: [lo, hi] or values: [...]")
+    kind_of = _value_type(cfg, path, current)
+    if "values" in entry:
+        factor = Factor(values=_values(key, cfg, path, entry["values"], kind_of), **common)
+        ends = factor.values
+    else:
+        lo, hi = _range(key, path, entry["range"], kind_of, _field_meta(parent, last))
+        log = bool(entry.get("log", False))
+        if log and lo <= 0:
+            raise ConfigError(f"{key}.log", entry["range"], "a positive range for log: true")
+        factor = Factor(lo=lo, hi=hi, log=log, integer=issubclass(kind_of, int), **common)
+        ends = tuple(int(round(v)) if factor.integer else v for v in (lo, hi))
+    for v in ends:
+        _check_in_model(key, factor, v, cfg)
+    return factor
+
+
+def _check_keys(key: str, entry: Any) -> None:
+    """The entry is a mapping of known keys with a path."""
     if not isinstance(entry, dict):
         raise ConfigError(key, entry, "a mapping with path, range or values, source/rationale")
     unknown = sorted(set(entry) - ENTRY_KEYS)
@@ -210,80 +245,70 @@ def parse_factor(name: str, entry: Any, kind: str, cfg: SimConfig, where: str = 
     path = entry.get("path")
     if not isinstance(path, str) or not path:
         raise ConfigError(f"{key}.path", path, "a dotted parameter path of SimConfig")
+
+
+def _resolve(key: str, cfg: SimConfig, path: str) -> tuple[Any, str, Any]:
+    """``(parent, last key, current value)`` of a path to one settable value of ``cfg``."""
     try:
         parent, last, current = resolve_path(cfg, path)
     except (KeyError, AttributeError, TypeError):
         raise ConfigError(f"{key}.path", path, settable_hint(cfg, path)) from None
-    is_ban = ".bans." in path and isinstance(parent, dict)
-    if current is None and not is_ban:
+    # An entry a dict may lack (a ban the baseline does not impose) is settable if the schema
+    # declares the dict's value type: the override adds the key (Hydra's ++).
+    if current is None and not (isinstance(parent, dict) and declared_type(cfg, path)):
         raise ConfigError(f"{key}.path", path, settable_hint(cfg, path))
     if dataclasses.is_dataclass(current) or isinstance(current, (dict, list)):
         raise ConfigError(f"{key}.path", path, "a path to a single value, e.g. "
                                                "developers.network_effect")
-    if not (entry.get("source") or entry.get("rationale")):
-        raise ConfigError(f"{key}.source", None, "a source (calibration key or 'assumption') "
-                                                 "or a rationale")
-    common = dict(name=name, path=path, kind=kind, default=current,
-                  source=str(entry.get("source", "")), rationale=str(entry.get("rationale", "")),
-                  control=bool(entry.get("control", False)), label=str(entry.get("label", "")))
-    if ("range" in entry) == ("values" in entry):
-        raise ConfigError(key, entry, "exactly one of range: [lo, hi] or values: [...]")
-    if "values" in entry:
-        values = entry["values"]
-        if not isinstance(values, list) or len(values) < 2:
-            raise ConfigError(f"{key}.values", values, "a list of at least two values")
-        coerced = tuple(_coerce_value(key, path, current, v, is_ban) for v in values)
-        factor = Factor(values=coerced, **common)
-        for v in coerced:
-            _check_in_model(key, factor, v, cfg)
-        return factor
-    rng = entry["range"]
+    return parent, last, current
+
+
+def _value_type(cfg: SimConfig, path: str, current: Any) -> type:
+    """The type of the value at ``path``: its current value's, else the declared one."""
+    if current is not None:
+        return type(current)
+    declared = declared_type(cfg, path)
+    return declared if isinstance(declared, type) else type(None)
+
+
+def _values(key: str, cfg: SimConfig, path: str, values: Any, kind_of: type) -> tuple:
+    """The listed values of a categorical factor, converted to the type declared at ``path``."""
+    if not isinstance(values, list) or len(values) < 2:
+        raise ConfigError(f"{key}.values", values, "a list of at least two values")
+    out = []
+    for value in values:
+        try:
+            out.append(coerce_at(cfg, path, value))
+        except (TypeError, ValueError):
+            allowed = ", ".join(str(e.value) for e in kind_of) if issubclass(kind_of, Enum) \
+                else kind_of.__name__
+            raise ConfigError(f"{key}.values", value, f"values of {path}: {allowed}") from None
+    return tuple(out)
+
+
+def _range(key: str, path: str, rng: Any, kind_of: type, meta: dict) -> tuple[float, float]:
+    """``(lo, hi)`` of a numeric factor, inside the field's allowed range (``meta``)."""
     if not (isinstance(rng, list) and len(rng) == 2
             and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng)):
         raise ConfigError(f"{key}.range", rng, "[lo, hi] with two numbers")
-    if isinstance(current, bool) or not isinstance(current, (int, float)):
-        raise ConfigError(f"{key}.range", rng, f"values: [...] for a {type(current).__name__} "
+    if issubclass(kind_of, bool) or not issubclass(kind_of, (int, float)):
+        raise ConfigError(f"{key}.range", rng, f"values: [...] for a {kind_of.__name__} "
                                                f"parameter")
     lo, hi = float(rng[0]), float(rng[1])
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise ConfigError(f"{key}.range", rng, "finite lo < hi")
-    meta = _field_meta(parent, last)
     a, b = meta.get("lo"), meta.get("hi")
     if (a is not None and lo < a) or (b is not None and hi > b):
         raise ConfigError(f"{key}.range", rng, f"inside the allowed range of {path}: "
                                                f"[{'-inf' if a is None else a}, "
                                                f"{'inf' if b is None else b}]")
-    log = bool(entry.get("log", False))
-    if log and lo <= 0:
-        raise ConfigError(f"{key}.log", rng, "a positive range for log: true")
-    factor = Factor(lo=lo, hi=hi, log=log, integer=isinstance(current, int), **common)
-    for v in (lo, hi):
-        _check_in_model(key, factor, int(round(v)) if factor.integer else v, cfg)
-    return factor
-
-
-def _coerce_value(key: str, path: str, current: Any, value: Any, is_ban: bool) -> Any:
-    try:
-        if is_ban:
-            return BanScope(value)
-        if current is None:
-            return value
-        return coerce_like(current, value)
-    except (TypeError, ValueError):
-        allowed = ", ".join(s.value for s in BanScope) if is_ban else type(current).__name__
-        raise ConfigError(f"{key}.values", value, f"values of {path}: {allowed}") from None
+    return lo, hi
 
 
 def _check_in_model(key: str, factor: Factor, value: Any, cfg: SimConfig) -> None:
     """Build the config with ``value`` and run the model's own validation on it."""
-    from sim.run import with_overrides
     try:
-        if ".bans." in factor.path:
-            from sim.paths import replace_path
-            new = replace_path(cfg, factor.path.split("."), BanScope(value))
-        else:
-            new = with_overrides(cfg, {factor.path: value})
-        validate(new)
+        validate(set_path(cfg, factor.path, value))
     except ConfigError as err:
         raise ConfigError(f"{key} ({factor.path})", value, err.allowed) from None
 
@@ -326,47 +351,12 @@ def numeric_inputs(samples: pd.DataFrame, factors: Sequence[Factor]) -> pd.DataF
     return pd.DataFrame(out, index=samples.index)
 
 
-def describe_space(space: Space) -> pd.DataFrame:
-    """The declared factors as a table (for reports)."""
-    rows = []
-    for f in space.uncertainties + space.levers:
-        rng = " / ".join(f.format(v) for v in f.values) if f.categorical else \
-            f"{f.format(f.lo)} .. {f.format(f.hi)}" + (" (log)" if f.log else "")
-        rows.append({"name": f.name, "kind": f.kind + (" (control)" if f.control else ""),
-                     "path": f.path, "range": rng,
-                     "default": "" if f.default is None else f.format(f.default),
-                     "source": f.source, "rationale": f.rationale})
-    return pd.DataFrame(rows)
-
-
 # ----------------------------------------------------------------------------- outcomes
-@dataclass(frozen=True)
-class Outcome:
-    """An outcome the analyses report: one metric (with dimensions) in the final month."""
-
-    name: str
-    metric: str
-    label: str
-    unit: str
-    region: str = ""
-    bloc: str = ""
-    lab: str = ""
-
-
-#: Outcomes of the sensitivity analysis and scenario discovery (final month of each run).
-OUTCOMES: dict[str, Outcome] = {o.name: o for o in [
-    Outcome("open_share", "open_share", "Final open-weight share of developers (global)",
-            "share", region="global"),
-    Outcome("row_cn_share", "bloc_share", "Rest-of-world developers on Chinese models (final)",
-            "share", region="ROW", bloc="CN"),
-    Outcome("cn_open_share", "open_bloc_share", "Developers on Chinese open models (global, "
-            "final)", "share", region="global", bloc="CN"),
-    Outcome("us_china_gap", "us_china_gap_months", "US-China capability gap (final)", "months"),
-    Outcome("open_closed_gap", "open_closed_gap_months", "Open-closed capability gap (final)",
-            "months"),
-    Outcome("closed_premium", "closed_price_premium", "Closed price premium (final)",
-            "closed price / serving cost (x)"),
-]}
+#: Outcomes of the sensitivity analysis and scenario discovery, each run's value in its final
+#: month: outcomes of :data:`study.outcomes.CATALOGUE` labelled as those analyses name them.
+OUTCOMES: dict[str, Outcome] = {name: CATALOGUE[name].in_final_month() for name in (
+    "open_share", "row_cn_share", "cn_open_share", "us_china_gap", "open_closed_gap",
+    "closed_premium")}
 DEFAULT_OUTCOMES = ("open_share", "row_cn_share", "us_china_gap", "closed_premium")
 
 

@@ -28,11 +28,13 @@ import pytest
 
 from experiments import explore
 from sim.paths import resolve_path
-from study.explorer import (LEVERS, SERIES, ExplorerModel, command_line, explorer_config,
-                          lever_overrides, page_params, scenario_names)
 from sim.hydra_conf import CONFIG_DIR, load_config
 from sim.metrics import Recorder
-from sim.run import with_overrides
+from sim.paths import set_path
+from study.explorer.levers import (LEVERS, command_line, explorer_config, lever_overrides,
+                                   page_params, scenario_names)
+from study.explorer.model import SERIES, ExplorerModel
+from study.uncertainty import load_space
 
 logging.getLogger("MESA").setLevel(logging.WARNING)
 
@@ -45,9 +47,11 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 
 #: A value away from the baseline for every control (the test fails if a control is added
 #: without one).
-MOVED = {"export_controls": 0.95, "control_leakage": 0.1, "us_ban_on_cn": "market",
-         "us_endorsement": 0.8, "cn_endorsement": 0.0, "eu_subsidy": 20.0,
+MOVED = {"us_export_controls": 0.95, "us_control_leakage": 0.1, "us_ban_cn_models": "market",
+         "us_open_endorsement": 0.8, "cn_open_endorsement": 0.0, "eu_open_subsidy": 20.0,
          "network_effect": 1.2, "n_developers": 2000, "seed": 7}
+#: Controls that are settings of a run, not factors of the uncertainty space.
+SETTINGS = {"n_developers", "seed"}
 
 
 def _plain(value):
@@ -79,13 +83,33 @@ def test_controls_start_at_the_baseline_values():
         assert page_params()[name]["value"] == lever.default
 
 
+def test_levers_and_their_ranges_are_the_uncertainty_spaces():
+    space = load_space("default")
+    assert set(LEVERS) - SETTINGS <= set(space.by_name)
+    for name, lever in LEVERS.items():
+        if name in SETTINGS:
+            assert lever.factor == "" and lever.path not in {f.path for f in space.factors()}
+            continue
+        factor = space.by_name[name]
+        assert (lever.factor, lever.path) == (name, factor.path)
+        if factor.categorical:
+            assert lever.kind == "Select"
+            assert lever.values == tuple(factor.format(v) for v in factor.values)
+            assert lever.default in lever.values
+        else:
+            assert (lever.lo, lever.hi) == (factor.lo, factor.hi), name
+            assert page_params()[name]["min"] == factor.lo
+            assert page_params()[name]["max"] == factor.hi
+            assert lever.lo <= lever.default <= lever.hi  # the baseline lies inside the range
+
+
 def test_export_control_slider_sets_us_export_controls():
-    model = ExplorerModel(export_controls=0.9)
+    model = ExplorerModel(us_export_controls=0.9)
     assert model.overrides == ["governments.US.export_controls=0.9"]
     assert model.cfg_initial.governments["US"].export_controls == 0.9
     # nothing else moves
-    assert model.cfg_initial == with_overrides(load_config("baseline"),
-                                               {"governments.US.export_controls": 0.9})
+    assert model.cfg_initial == set_path(load_config("baseline"),
+                                         "governments.US.export_controls", 0.9)
     frame = model.recorder.frame()
     row = frame[(frame.metric == "export_controls") & (frame.region == "US")]
     assert row.value.tolist() == [0.9]
@@ -101,30 +125,30 @@ def test_each_control_sets_its_config_path_and_only_that(name):
     assert not lever.is_default(value)
     cfg = explorer_config("baseline", lever_overrides({name: value}))
     assert _plain(resolve_path(cfg, lever.path)[2]) == value
-    assert cfg == with_overrides(load_config("baseline"), {lever.path: value})
+    assert cfg == set_path(load_config("baseline"), lever.path, value)
 
 
 def test_controls_at_their_start_value_keep_the_scenario_value():
     # slider floats carry binary noise; they must not turn into overrides
     start = {name: lever.default for name, lever in LEVERS.items()}
-    start["export_controls"] = 0.7000000000000001
+    start["us_export_controls"] = 0.7000000000000001
     assert lever_overrides(start) == []
 
 
 def test_overrides_are_command_line_syntax():
-    assert lever_overrides({"export_controls": 0.30000000000000004}) == \
+    assert lever_overrides({"us_export_controls": 0.30000000000000004}) == \
         ["governments.US.export_controls=0.3"]
     assert lever_overrides({"n_developers": 5000.0}) == ["model.n_developers=5000"]
     # bans is a dict the baseline leaves empty: Hydra needs ++ to add the key
-    assert lever_overrides({"us_ban_on_cn": "government"}) == \
+    assert lever_overrides({"us_ban_cn_models": "government"}) == \
         ["++governments.US.bans.CN=government"]
     with pytest.raises(KeyError):
         lever_overrides({"not_a_control": 1})
 
 
 def test_displayed_command_line_composes_the_same_config():
-    model = ExplorerModel(scenario_name="us_bans_chinese_models", us_ban_on_cn="government",
-                          eu_subsidy=20.0, seed=3)
+    model = ExplorerModel(scenario_name="us_bans_chinese_models", us_ban_cn_models="government",
+                          eu_open_subsidy=20.0, seed=3)
     words = shlex.split(model.command_line)
     assert words[:3] == ["python", "-m", "experiments.run"]
     scenario = words[3].removeprefix("scenario=")
@@ -186,7 +210,7 @@ def test_mesa_reset_rebuilds_the_model_from_page_values():
     params = page_params()
     _check_model_params(model, params)  # what SolaraViz checks when the page opens
     values = {name: spec["value"] for name, spec in params.items()}
-    values.update(scenario_name="us_tightens_controls", export_controls=0.9)
+    values.update(scenario_name="us_tightens_controls", us_export_controls=0.9)
     kwargs = _build_model_init_kwargs(model, values, add_scenario_when_empty=True,
                                       require_model_accepts_scenario=True)
     rebuilt = type(model)(**kwargs)  # what the Reset button does
@@ -309,6 +333,44 @@ def _chart_sources(page) -> list[str]:
     return page.eval_on_selector_all(".vue-grid-item img", "imgs => imgs.map(i => i.src)")
 
 
+def _slider(page, label: str):
+    return page.locator(".v-input").filter(has_text=label).locator("[role=slider]")
+
+
+def _check_first_render(page, shown, expect) -> list[str]:
+    """The page renders: controls, key numbers, four charts, the lab table; the chart sources."""
+    expect(shown("month")).to_have_text("2025-01", timeout=60_000)
+    expect(page.get_by_role("button", name="Step")).to_be_visible()
+    expect(page.locator(".lab-table tbody tr")).to_have_count(13)
+    before = _chart_sources(page)
+    expect(shown("export_controls")).to_have_text("0.70")
+    expect(shown("chip_access_cn")).to_have_text("51%")
+    # the sliders' ranges are the uncertainty space's (leakage: 0 to 0.6)
+    expect(_slider(page, "Chip leakage")).to_have_attribute("aria-valuemax", "0.6")
+    return before
+
+
+def _raise_controls_to_the_maximum(page, shown, expect) -> None:
+    """Move the export-control slider to its maximum and rebuild the model."""
+    slider = _slider(page, "US export controls")
+    slider.focus()
+    slider.press("End")
+    expect(slider).to_have_attribute("aria-valuenow", "1")
+    page.get_by_role("button", name="Reset").click()
+    expect(shown("export_controls")).to_have_text("1.00")
+    expect(shown("chip_access_cn")).to_have_text("30%")
+    expect(shown("command")).to_contain_text("governments.US.export_controls=1")
+
+
+def _step_a_year(page, shown, expect) -> None:
+    """Step a year, one month per click: the numbers change."""
+    open_share = shown("open_share").inner_text()
+    for month in range(2, 13):
+        page.get_by_role("button", name="Step").click()
+        expect(shown("month")).to_have_text(f"2025-{month:02d}")
+    assert shown("open_share").inner_text() != open_share
+
+
 @pytest.mark.browser
 def test_explorer_page_in_headless_chromium(chromium, explorer_url, tmp_path):
     from playwright import sync_api
@@ -325,31 +387,9 @@ def test_explorer_page_in_headless_chromium(chromium, explorer_url, tmp_path):
             def shown(key: str):
                 return page.locator(f"[data-key={key}]").first
 
-            # the page renders: controls, key numbers, four charts, the lab table
-            expect(shown("month")).to_have_text("2025-01", timeout=60_000)
-            expect(page.get_by_role("button", name="Step")).to_be_visible()
-            expect(page.locator(".lab-table tbody tr")).to_have_count(13)
-            before = _chart_sources(page)
-            expect(shown("export_controls")).to_have_text("0.70")
-            expect(shown("chip_access_cn")).to_have_text("51%")
-
-            # move the export-control slider to its maximum and rebuild the model
-            slider = page.locator(".v-input").filter(has_text="US export controls") \
-                .locator("[role=slider]")
-            slider.focus()
-            slider.press("End")
-            expect(slider).to_have_attribute("aria-valuenow", "1")
-            page.get_by_role("button", name="Reset").click()
-            expect(shown("export_controls")).to_have_text("1.00")
-            expect(shown("chip_access_cn")).to_have_text("30%")
-            expect(shown("command")).to_contain_text("governments.US.export_controls=1")
-
-            # step a year, one month per click
-            open_share = shown("open_share").inner_text()
-            for month in range(2, 13):
-                page.get_by_role("button", name="Step").click()
-                expect(shown("month")).to_have_text(f"2025-{month:02d}")
-            assert shown("open_share").inner_text() != open_share
+            before = _check_first_render(page, shown, expect)
+            _raise_controls_to_the_maximum(page, shown, expect)
+            _step_a_year(page, shown, expect)
             after = _chart_sources(page)
             assert all(a != b for a, b in zip(after, before, strict=True)), "charts did not redraw"
             assert not errors, errors

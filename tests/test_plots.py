@@ -1,4 +1,4 @@
-"""The figure functions of study.plots, on real run tables: readable, consistent, correct.
+"""The figure functions of study.figures, on real run tables: readable, consistent, correct.
 
 A reader who has not seen the code must be able to read each figure: titled, axes labelled with
 units, scenarios named in words, one colour per scenario, bloc and region everywhere, and the
@@ -21,7 +21,9 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import PercentFormatter
 
 from experiments.collect import read_key_series
-from study import plots
+from study import tables
+from study.figures import mechanisms, scenarios, style
+from study.figures import run as single_run
 from study.compare import KEY_OUTCOMES, scenario_summary
 from sim.config import MarketConfig
 from sim.hydra_conf import load_config
@@ -74,12 +76,12 @@ def assert_readable(ax) -> None:
 
 # ------------------------------------------------------------------------------ readability
 @pytest.mark.parametrize("draw, unit", [
-    (plots.plot_open_share, "%"),
-    (lambda df, ax: plots.plot_bloc_shares(df, "ROW", ax), "%"),
-    (plots.plot_capability, "months"),
-    (plots.plot_premium, "(x)"),
-    (plots.plot_open_labs, "labs"),
-    (plots.plot_postures, "lab"),
+    (single_run.plot_open_share, "%"),
+    (lambda df, ax: single_run.plot_bloc_shares(df, "ROW", ax), "%"),
+    (single_run.plot_capability, "months"),
+    (single_run.plot_premium, "(x)"),
+    (single_run.plot_open_labs, "labs"),
+    (single_run.plot_postures, "lab"),
 ])
 def test_each_panel_is_titled_and_its_axes_carry_units(one_run, draw, unit):
     fig, ax = plt.subplots()
@@ -90,39 +92,39 @@ def test_each_panel_is_titled_and_its_axes_carry_units(one_run, draw, unit):
 
 
 def test_shares_are_shown_in_percent(one_run):
-    ax = plots.plot_open_share(one_run)
+    ax = single_run.plot_open_share(one_run)
     assert isinstance(ax.yaxis.get_major_formatter(), PercentFormatter)
     assert ax.get_ylim() == (0, 1)
-    assert plots.unit_label("share") == "% of developers"
-    assert plots.unit_label("share of wanted chips") == "% of wanted chips"
-    assert plots.unit_label("months") == "months"
+    assert style.unit_label("share") == "% of developers"
+    assert style.unit_label("share of wanted chips") == "% of wanted chips"
+    assert style.unit_label("months") == "months"
 
 
 def test_scenarios_are_named_in_words():
-    assert plots.scenario_label("us_tightens_controls") == "US tightens chip controls"
-    assert plots.scenario_label("alibaba_closes+us_tightens_controls") == \
+    assert style.scenario_label("us_tightens_controls") == "US tightens chip controls"
+    assert style.scenario_label("alibaba_closes+us_tightens_controls") == \
         "Alibaba closes the Qwen weights + US tightens chip controls"
-    assert plots.scenario_label("baseline").startswith("baseline")
-    assert plots.scenario_label("my_new_case") == "my new case"
+    assert style.scenario_label("baseline").startswith("baseline")
+    assert style.scenario_label("my_new_case") == "my new case"
     for path in (ROOT / "configs" / "scenario").glob("*.yaml"):
-        label = plots.scenario_label(path.stem)
+        label = style.scenario_label(path.stem)
         assert "_" not in label and label != path.stem.replace("_", " ") or \
             path.stem == "baseline", f"{path.stem} has no description in scenario_parts"
 
 
 def test_overlay_legend_names_scenarios_in_words(multi):
-    ax = plots.plot_scenario_bands(multi, "open_share", "global", "", "Open-weight share",
+    ax = scenarios.plot_scenario_bands(multi, "open_share", "global", "", "Open-weight share",
                                    "share", legend=True)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert texts == [plots.scenario_label(s) for s in SCENARIOS]
+    assert texts == [style.scenario_label(s) for s in SCENARIOS]
     assert not any("_" in t for t in texts)
     assert_readable(ax)
 
 
 def test_forest_plot_names_scenarios_in_words_and_states_its_unit(summary):
-    ax = plots.plot_effects(summary, "open_share", "global", "", "Open-weight share", "share")
+    ax = scenarios.plot_effects(summary, "open_share", "global", "", "Open-weight share", "share")
     ticks = {t.get_text() for t in ax.get_yticklabels()}
-    assert ticks == {plots.scenario_label(s) for s in SCENARIOS[1:]}
+    assert ticks == {style.scenario_label(s) for s in SCENARIOS[1:]}
     assert "percentage points" in ax.get_xlabel() and ax.get_title()
 
 
@@ -137,12 +139,12 @@ def _srgb_to_lab(colour: str) -> np.ndarray:
 
 
 def test_palettes_are_colour_blind_safe_sets_and_distinct():
-    okabe_ito = {c.upper() for c in plots.OKABE_ITO}
-    for colours in (plots.BLOC_COLOURS, plots.REGION_COLOURS, plots.POSTURE_COLOURS):
+    okabe_ito = {c.upper() for c in style.OKABE_ITO}
+    for colours in (style.BLOC_COLOURS, style.REGION_COLOURS, style.POSTURE_COLOURS):
         assert {c.upper() for c in colours.values()} <= okabe_ito
     tol = {"#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
            "#882255", "#AA4499", "#4477AA", "#EE7733", "#000000"}
-    named = [plots.scenario_colour(s) for s in plots.SCENARIO_ORDER]
+    named = [style.scenario_colour(s) for s in style.SCENARIO_ORDER]
     assert set(named) <= tol and len(set(named)) == len(named)
     lab = [_srgb_to_lab(c) for c in named]
     closest = min(np.linalg.norm(a - b) for i, a in enumerate(lab) for b in lab[i + 1:])
@@ -151,24 +153,25 @@ def test_palettes_are_colour_blind_safe_sets_and_distinct():
 
 def test_every_scenario_in_configs_has_a_fixed_style():
     names = sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml"))
-    assert set(names) <= set(plots.SCENARIO_ORDER), "add new scenarios to SCENARIO_ORDER"
-    assert plots.scenario_style("baseline")["color"] == "#000000"
-    # an unknown scenario's style depends on its name only, not on the other scenarios shown
-    assert plots.scenario_style("x_y", ["a"]) == plots.scenario_style("x_y", ["b", "c"])
+    assert set(names) <= set(style.SCENARIO_ORDER), "add new scenarios to SCENARIO_ORDER"
+    assert style.scenario_style("baseline")["color"] == "#000000"
+    # an unknown scenario's style depends on its name only: a slot outside the named ones
+    assert style.scenario_colour("x_y") not in [style.scenario_colour(s)
+                                                for s in style.SCENARIO_ORDER]
 
 
 def test_scenario_colour_is_the_same_in_every_figure(multi, summary):
-    expected = {plots.scenario_label(s): mcolors.to_hex(plots.scenario_colour(s))
+    expected = {style.scenario_label(s): mcolors.to_hex(style.scenario_colour(s))
                 for s in SCENARIOS}
-    ax = plots.plot_scenario_bands(multi, "us_china_gap_months", "", "", "gap", "months")
+    ax = scenarios.plot_scenario_bands(multi, "us_china_gap_months", "", "", "gap", "months")
     assert line_colours(ax) == expected
-    subset = plots.plot_scenario_bands(multi, "us_china_gap_months", "", "", "gap", "months",
+    subset = scenarios.plot_scenario_bands(multi, "us_china_gap_months", "", "", "gap", "months",
                                        scenarios=["us_tightens_controls"])
     assert line_colours(subset) == {k: v for k, v in expected.items() if "tightens" in k}
-    ax = plots.plot_effects(summary, "us_china_gap_months", "", "", "gap", "months")
+    ax = scenarios.plot_effects(summary, "us_china_gap_months", "", "", "gap", "months")
     drawn = {c.get_label(): mcolors.to_hex(c.lines[0].get_color()) for c in ax.containers}
     assert drawn == {k: v for k, v in expected.items() if not k.startswith("baseline")}
-    fig = plots.scenario_outcomes_figure(multi)
+    fig = scenarios.scenario_outcomes_figure(multi)
     for sub in fig.subfigs:
         tag = sub._suptitle
         colour = mcolors.to_hex(tag.get_bbox_patch().get_facecolor())
@@ -178,90 +181,90 @@ def test_scenario_colour_is_the_same_in_every_figure(multi, summary):
 
 
 def test_bloc_and_region_colours_agree_across_figures(one_run):
-    for bloc in plots.BLOC_COLOURS:
-        assert plots.REGION_COLOURS[bloc] == plots.BLOC_COLOURS[bloc]
-    ax = plots.plot_open_share(one_run)
-    assert line_colours(ax) == {plots.REGION_NAMES[r]: c.lower()
-                                for r, c in plots.REGION_COLOURS.items()}
-    ax = plots.plot_bloc_shares(one_run, "CN")
+    for bloc in style.BLOC_COLOURS:
+        assert style.REGION_COLOURS[bloc] == style.BLOC_COLOURS[bloc]
+    ax = single_run.plot_open_share(one_run)
+    assert line_colours(ax) == {style.REGION_NAMES[r]: c.lower()
+                                for r, c in style.REGION_COLOURS.items()}
+    ax = single_run.plot_bloc_shares(one_run, "CN")
     for label, colour in line_colours(ax).items():
-        bloc = next(b for b, name in plots.BLOC_NAMES.items() if label.startswith(name))
-        assert colour == plots.BLOC_COLOURS[bloc].lower()
-    fig = plots.regional_shares_figure(one_run)
+        bloc = next(b for b, name in style.BLOC_NAMES.items() if label.startswith(name))
+        assert colour == style.BLOC_COLOURS[bloc].lower()
+    fig = single_run.regional_shares_figure(one_run)
     assert len(fig.axes) == 4
     assert {c for ax in fig.axes for c in line_colours(ax).values()} == \
-        {c.lower() for c in plots.BLOC_COLOURS.values()}
+        {c.lower() for c in style.BLOC_COLOURS.values()}
 
 
 # ------------------------------------------------------------------------------ numbers drawn
 def test_lines_are_the_mean_across_seeds_and_bands_span_them(multi):
-    ax = plots.plot_scenario_bands(multi, "open_share", "global", "", "open", "share",
+    ax = scenarios.plot_scenario_bands(multi, "open_share", "global", "", "open", "share",
                                    scenarios=["baseline"])
     (line,) = ax.get_lines()
-    values = plots.series(multi[multi.scenario == "baseline"], "open_share", region="global")
+    values = tables.series(multi[multi.scenario == "baseline"], "open_share", region="global")
     expected = values.groupby("month").value.mean().to_numpy()
     np.testing.assert_allclose(line.get_ydata(), expected)
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 1
     ys = bands[0].get_paths()[0].vertices[:, 1]
     assert ys.min() == pytest.approx(values.value.min(), abs=0.02)
-    single = plots.plot_open_share(multi[multi.run_id == multi.run_id.iloc[0]])
+    single = single_run.plot_open_share(multi[multi.run_id == multi.run_id.iloc[0]])
     assert not [c for c in single.collections if isinstance(c, PolyCollection)]
 
 
 def test_forest_plot_draws_the_paired_effects(summary):
-    ax = plots.plot_effects(summary, "us_china_gap_months", "", "", "gap", "months")
+    ax = scenarios.plot_effects(summary, "us_china_gap_months", "", "", "gap", "months")
     rows = summary[(summary.metric == "us_china_gap_months") & (summary.month == 23)
                    & (summary.scenario != "baseline")].set_index("scenario")
     for container in ax.containers:
-        name = next(s for s in SCENARIOS if plots.scenario_label(s) == container.get_label())
+        name = next(s for s in SCENARIOS if style.scenario_label(s) == container.get_label())
         assert container.lines[0].get_xdata()[0] == pytest.approx(rows.effect_mean[name])
-    shares = plots.plot_effects(summary, "open_share", "global", "", "open", "share")
+    shares = scenarios.plot_effects(summary, "open_share", "global", "", "open", "share")
     row = summary[(summary.metric == "open_share") & (summary.region == "global")
                   & (summary.month == 23) & (summary.scenario == "alibaba_closes")]
     drawn = [c.lines[0].get_xdata()[0] for c in shares.containers
-             if c.get_label() == plots.scenario_label("alibaba_closes")]
+             if c.get_label() == style.scenario_label("alibaba_closes")]
     assert drawn[0] == pytest.approx(100 * row.effect_mean.iloc[0])  # percentage points
 
 
 def test_forest_plot_refuses_several_parameter_sets(summary):
     doubled = pd.concat([summary.assign(p="1"), summary.assign(p="2")])
     with pytest.raises(ValueError, match="several rows per scenario"):
-        plots.plot_effects(doubled, "open_share", "global", "", "open", "share")
+        scenarios.plot_effects(doubled, "open_share", "global", "", "open", "share")
 
 
 def test_premium_curve_is_the_models_pricing_rule(multi):
     market = MarketConfig()
-    ax = plots.plot_premium_vs_gap(multi, market)
+    ax = mechanisms.plot_premium_vs_gap(multi, market)
     rule = next(line for line in ax.get_lines() if "pricing rule" in line.get_label())
     x = np.asarray(rule.get_xdata())
     expected = 1 + closed_markup(x, floor=market.premium_floor, ceiling=market.premium_max,
                                  scale_months=market.premium_gap_scale_months)
     np.testing.assert_allclose(rule.get_ydata(), expected)
     dots = ax.collections[0].get_offsets()
-    assert len(dots) == len(plots.series(multi, "closed_price_premium"))
+    assert len(dots) == len(tables.series(multi, "closed_price_premium"))
     assert_readable(ax)
     assert "months" in ax.get_xlabel() and "(x)" in ax.get_ylabel()
 
 
 def test_bloc_lab_metrics_sum_and_count_the_blocs_labs(one_run):
-    derived = plots.bloc_lab_metrics(one_run)
-    blocs = plots.default_lab_blocs()
+    derived = tables.bloc_lab_metrics(one_run)
+    blocs = tables.default_lab_blocs()
     cn = [lab for lab, bloc in blocs.items() if bloc == "CN"]
     last = one_run[one_run.month == one_run.month.max()]
-    compute = plots.series(last, "lab_compute_h100e")
-    openness = plots.series(last, "lab_openness")
-    got = plots.series(derived[derived.month == one_run.month.max()], "bloc_compute_h100e",
+    compute = tables.series(last, "lab_compute_h100e")
+    openness = tables.series(last, "lab_openness")
+    got = tables.series(derived[derived.month == one_run.month.max()], "bloc_compute_h100e",
                        bloc="CN").value
     assert float(got.iloc[0]) == pytest.approx(compute[compute.lab.isin(cn)].value.sum())
-    got = plots.series(derived[derived.month == one_run.month.max()], "bloc_open_labs",
+    got = tables.series(derived[derived.month == one_run.month.max()], "bloc_open_labs",
                        bloc="CN").value
     assert float(got.iloc[0]) == (openness[openness.lab.isin(cn)].value == 1.0).sum()
     assert set(derived.columns) == set(one_run.columns)
 
 
 def test_posture_timeline_shows_each_lab_grouped_by_bloc(one_run):
-    ax = plots.plot_postures(one_run)
+    ax = single_run.plot_postures(one_run)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     blocs = [label.rsplit("(", 1)[1].rstrip(")") for label in labels]
     assert blocs == sorted(blocs, key=["US", "CN", "EU"].index)
@@ -280,15 +283,15 @@ def test_lever_chain_shows_each_link_over_time_and_against_the_lever():
     cfg = load_config("baseline", SMALL)
     df = pd.concat([run(cfg, seed=s, governments__US__export_controls=c).assign(controls=c)
                     for c in (0.0, 1.0) for s in (0, 1)], ignore_index=True)
-    fig = plots.lever_chain_figure(df, "controls", "US export controls",
+    fig = mechanisms.lever_chain_figure(df, "controls", "US export controls",
                                    by_unit="share of frontier chips denied",
                                    fmt=lambda v: f"{v:.0%} denied")
     axes = [ax for sub in fig.subfigs for ax in sub.axes]
-    assert len(axes) == 2 * len(plots.CONTROLS_CHAIN)
+    assert len(axes) == 2 * len(mechanisms.CONTROLS_CHAIN)
     for ax in axes:
         assert_readable(ax)
     over_time, against = axes[:6], axes[6:]
-    assert [ax.get_title() for ax in over_time] == [c[3] for c in plots.CONTROLS_CHAIN]
+    assert [ax.get_title() for ax in over_time] == [c[3] for c in mechanisms.CONTROLS_CHAIN]
     assert all("chips denied" in ax.get_xlabel() for ax in against)
     access = {line.get_label(): line.get_ydata()[-1] for line in over_time[0].get_lines()}
     assert access == pytest.approx({"0% denied": 1.0, "100% denied": 0.3})  # leakage 0.3
@@ -298,24 +301,24 @@ def test_lever_chain_shows_each_link_over_time_and_against_the_lever():
 
 # ------------------------------------------------------------------------------ figures & files
 def test_small_multiples_put_each_scenario_against_the_baseline(multi):
-    fig = plots.scenario_outcomes_figure(multi)
+    fig = scenarios.scenario_outcomes_figure(multi)
     assert [s._suptitle.get_text() for s in fig.subfigs] == \
-        [plots.scenario_label(s) for s in SCENARIOS[1:]]
+        [style.scenario_label(s) for s in SCENARIOS[1:]]
     grid = [sub.axes for sub in fig.subfigs]
     assert all(len(row) == len(KEY_OUTCOMES) for row in grid)
     for row in grid:
         for ax in row:
-            assert set(line_colours(ax)) <= {plots.BASELINE_LABEL,
-                                             *(plots.scenario_label(s) for s in SCENARIOS)}
+            assert set(line_colours(ax)) <= {style.BASELINE_LABEL,
+                                             *(style.scenario_label(s) for s in SCENARIOS)}
             assert ax.get_ylabel()
     for c in range(len(KEY_OUTCOMES)):
         assert len({row[c].get_ylim() for row in grid}) == 1  # one y range per outcome
     assert [ax.get_title() for ax in grid[0]] == \
-        [plots._wrap(title, 30) for _, _, _, title, _ in KEY_OUTCOMES]
+        [style.wrap(title, 30) for _, _, _, title, _ in KEY_OUTCOMES]
 
 
 def test_run_figures_writes_the_command_line_figures(one_run, tmp_path):
-    paths = plots.run_figures(one_run, tmp_path / "run")
+    paths = single_run.run_figures(one_run, tmp_path / "run")
     assert [p.name for p in paths] == ["outcomes.png", "postures.png", "regions.png"]
     assert all(p.stat().st_size > 10_000 for p in paths)
 
@@ -324,11 +327,11 @@ def test_sweep_figures_work_on_a_collected_table(multi, summary, tmp_path):
     table = tmp_path / "sweep_results.parquet"
     multi.to_parquet(table)
     # as the collector calls it: the key outcomes' rows only, read back from Parquet
-    paths = plots.sweep_figures(read_key_series(table), summary, tmp_path / "figures")
+    paths = scenarios.sweep_figures(read_key_series(table), summary, tmp_path / "figures")
     assert [p.name for p in paths] == ["scenario_outcomes.png", "scenario_effects.png"]
     assert all(p.stat().st_size > 10_000 for p in paths)
     # with every region's bloc shares, the regional panels too
-    paths = plots.sweep_figures(pd.read_parquet(table), summary, tmp_path / "all")
+    paths = scenarios.sweep_figures(pd.read_parquet(table), summary, tmp_path / "all")
     assert [p.name for p in paths] == ["scenario_outcomes.png", "scenario_effects.png",
                                        "scenario_regions.png"]
 
@@ -336,22 +339,22 @@ def test_sweep_figures_work_on_a_collected_table(multi, summary, tmp_path):
 def test_sweep_figures_without_a_baseline_skip_the_effects(multi, tmp_path):
     no_base = multi[multi.scenario != "baseline"]
     summary = scenario_summary(no_base[no_base.month == 23])
-    names = [p.name for p in plots.sweep_figures(no_base, summary, tmp_path)]
+    names = [p.name for p in scenarios.sweep_figures(no_base, summary, tmp_path)]
     assert "scenario_effects.png" not in names and "scenario_outcomes.png" in names
 
 
 def test_helpers_read_dimension_columns_with_missing_values(summary, multi):
     assert summary.lab.isna().any()  # CSV "" read back as NaN
-    assert len(plots.series(summary, "us_china_gap_months", region="", bloc="", lab=""))
-    slim = plots.slim(multi, ["open_share"])
-    assert set(slim.columns) == set(plots.FIGURE_COLUMNS)
+    assert len(tables.series(summary, "us_china_gap_months", region="", bloc="", lab=""))
+    slim = tables.slim(multi, ["open_share"])
+    assert set(slim.columns) == set(tables.FIGURE_COLUMNS)
     assert isinstance(slim.metric.dtype, pd.CategoricalDtype)
-    assert len(plots.series(slim, "open_share", region="global")) == \
-        len(plots.series(multi, "open_share", region="global"))
+    assert len(tables.series(slim, "open_share", region="global")) == \
+        len(tables.series(multi, "open_share", region="global"))
 
 
 def test_scripts_draw_off_screen_and_notebooks_keep_their_backend():
-    code = "import study.plots, matplotlib; print(matplotlib.get_backend())"
+    code = "import study.figures.run, matplotlib; print(matplotlib.get_backend())"
     env = {k: v for k, v in __import__("os").environ.items() if k != "MPLBACKEND"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip().lower() == "agg"

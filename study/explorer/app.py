@@ -1,8 +1,8 @@
-"""The explorer page: a Mesa SolaraViz page over :class:`~study.explorer.ExplorerModel`.
+"""The explorer page: a Mesa SolaraViz page over :class:`~study.explorer.model.ExplorerModel`.
 
 Start it with ``python -m experiments.explore`` (or ``make explore``); it is a Solara app, so
 ``solara run study.explorer.app`` works too. The sidebar holds Mesa's controls (Reset, Play, Step)
-and the model parameters of :func:`study.explorer.page_params`; the main area shows the key
+and the model parameters of :func:`study.explorer.levers.page_params`; the main area shows the key
 numbers, the charts (Mesa's ``make_plot_component``) and the lab table.
 """
 
@@ -13,9 +13,11 @@ import logging
 import solara
 from mesa.visualization import SolaraViz, make_plot_component
 
-from study.explorer import SERIES, ExplorerModel, page_params
 from study.explorer.components import KeyNumbers, LabTable
-from study.plots import BLOC_COLOURS, OKABE_ITO, REGION_COLOURS
+from study.explorer.levers import page_params
+from study.explorer.model import SERIES, ExplorerModel
+from study.figures.style import BLOC_COLOURS, OKABE_ITO, REGION_COLOURS
+from study.outcomes import CATALOGUE
 
 # Mesa logs every step at INFO; a page that plays 70 months would flood the server log.
 logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -42,13 +44,14 @@ def _style(title: str, ylabel: str, ylim: tuple[float | None, float | None] | No
 
 
 def _measures(metric: str, colours: dict[str, str]) -> dict[str, str]:
-    """DataCollector columns of one metric (study.explorer.SERIES) -> colour of bloc/region."""
+    """DataCollector columns of one metric (:data:`SERIES`) -> colour of bloc/region."""
     return {name: colours[bloc or region] for name, (m, region, bloc, _) in SERIES.items()
             if m == metric}
 
 
-#: The charts: (columns -> colour, title, y label, y limits). Colours come from study.plots so a
-#: region or bloc has one colour in every figure of the project.
+#: The charts: (columns -> colour, title, y label, y limits). Colours come from
+#: study.figures.style so a region or bloc has one colour in every figure of the project.
+PREMIUM = CATALOGUE["closed_premium"]
 CHART_SPECS = [
     (_measures("open_share", REGION_COLOURS),
      "Developers on open-weight models, by region", "share of developers", (0, 1)),
@@ -56,8 +59,7 @@ CHART_SPECS = [
      "Rest-of-world developers: whose models", "share of developers", (0, 1)),
     (_measures("frontier_capability", BLOC_COLOURS),
      "Frontier capability by bloc", "log10 effective training FLOP", None),
-    ({"closed price premium": OKABE_ITO[4]},
-     "Closed price premium", "closed API price / serving cost (x)", (0, None)),
+    ({PREMIUM.label: OKABE_ITO[4]}, PREMIUM.label, PREMIUM.axis, (0, None)),
 ]
 CHARTS = [make_plot_component(measures, post_process=_style(title, ylabel, ylim))
           for measures, title, ylabel, ylim in CHART_SPECS]

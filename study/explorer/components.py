@@ -19,11 +19,13 @@ from mesa.visualization.utils import update_counter
 
 from sim.enums import OPENNESS, Posture
 
-if TYPE_CHECKING:  # pragma: no cover
-    from study.explorer import ExplorerModel
+from study.outcomes import CATALOGUE
 
-#: Posture colours as in study.plots.plot_postures (Okabe-Ito: closed vermilion, hybrid yellow,
-#: open bluish green), so the page and the saved figures agree.
+if TYPE_CHECKING:  # pragma: no cover
+    from study.explorer.model import ExplorerModel
+
+#: Posture colours as in study.figures.run.plot_postures (Okabe-Ito: closed vermilion, hybrid
+#: yellow, open bluish green), so the page and the saved figures agree.
 POSTURE_COLOURS = {Posture.closed: "#D55E00", Posture.hybrid: "#F0E442", Posture.open: "#009E73"}
 _CELL = "padding:0 6px;text-align:right;white-space:nowrap;"
 _HEAD = "padding:0 6px;text-align:right;border-bottom:1px solid #999;font-weight:600;"
@@ -43,26 +45,25 @@ def _value(key: str, text: str) -> str:
 
 def key_numbers_html(model: "ExplorerModel") -> str:
     """The summary card: month, headline outcomes, levers in force and the command line."""
-    latest = model.latest
+    latest, c = model.latest, CATALOGUE
     us = model.cfg.governments.get("US")
     ban = us.bans.get("CN") if us else None
     ban_text = getattr(ban, "value", ban) or "none"
-    n_open = int(latest.get(("n_open_labs", "", "", ""), 0))
+    n_open = int(latest.get(c["open_labs"].key, 0))
     rows = [
         ("Month", _value("month", month_label(model))
          + f" (step {model.month} of {model.horizon - 1})"),
-        ("Developers on open-weight models",
-         _value("open_share", f"{latest[('open_share', 'global', '', '')]:.1%}")),
-        ("Rest-of-world developers on Chinese models",
-         _value("row_on_cn", f"{latest[('bloc_share', 'ROW', 'CN', '')]:.1%}")),
-        ("US-China capability gap",
-         _value("us_china_gap", f"{latest[('us_china_gap_months', '', '', '')]:.1f}") + " months"),
-        ("Labs with open posture", _value("n_open_labs", str(n_open))
-         + f" of {len(model.labs)}"),
+        (c["open_share"].brief,
+         _value("open_share", f"{latest[c['open_share'].key]:.1%}")),
+        (c["row_cn_share"].label,
+         _value("row_on_cn", f"{latest[c['row_cn_share'].key]:.1%}")),
+        (c["us_china_gap"].label,
+         _value("us_china_gap", f"{latest[c['us_china_gap'].key]:.1f}") + " months"),
+        (c["open_labs"].label, _value("n_open_labs", str(n_open)) + f" of {len(model.labs)}"),
         ("US export controls in force",
          _value("export_controls", f"{us.export_controls:.2f}" if us else "n/a")),
-        ("Chinese labs' access to frontier chips",
-         _value("chip_access_cn", f"{latest[('chip_access', '', 'CN', '')]:.0%}")),
+        (c["cn_chip_access"].label,
+         _value("chip_access_cn", f"{latest[c['cn_chip_access'].key]:.0%}")),
         ("US ban on Chinese models in force", _value("us_ban_on_cn", ban_text)),
     ]
     body = "".join(f"<tr><td style='padding:0 12px 0 0'>{html.escape(k)}</td><td>{v}</td></tr>"
