@@ -45,7 +45,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from experiments.command import command_main
-from experiments.collect import find_runs
+from experiments.sweep.collection import find_runs
 from experiments.sweep.outputs import RESULTS
 from study.uncertainty import (DEFAULT_OUTCOMES, OUTCOMES, Factor, job_overrides, load_space,
                              outcome_metrics, outcome_table, salib_problem, unit_to_values)
