@@ -37,9 +37,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from experiments.command import command_main
-from experiments.sensitivity import (OUT_ROOT, ROOT, folder_name, names_list, parse_kv,
-                                     run_samples)
+from experiments.cli import OUT_ROOT, ROOT, command_main, folder_name, names_list, parse_kv
+from experiments.sweep.samples import run_samples
 from study.calibration_targets import (HORIZON_MONTHS, TARGET_METRICS, TARGETS, distance,
                                      measure_run, summarise)
 from study.uncertainty import Factor, load_space

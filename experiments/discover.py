@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from experiments.command import command_main
-from experiments.sensitivity import (OUT_ROOT, check_outcomes, folder_name, names_list,
-                                     parse_kv, run_samples)
+from experiments.cli import OUT_ROOT, check_outcomes, command_main, folder_name, names_list, \
+    parse_kv
+from experiments.sweep.samples import run_samples
 from study.uncertainty import (OUTCOMES, Factor, latin_hypercube, load_space, numeric_inputs,
                              unit_to_values)
 from sim.validate import ConfigError

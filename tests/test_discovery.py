@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from experiments import discover
+from experiments.cli import folder_name, parse_kv
 from study.uncertainty import latin_hypercube, load_space, numeric_inputs, unit_to_values
 from sim.validate import ConfigError
 
@@ -75,11 +76,11 @@ def test_discovery_runs_through_the_sweep_machinery(tmp_path):
 
 def test_questions_about_one_design_share_its_runs():
     base = ["n=50", "model.n_developers=400"]
-    _, ov = discover.parse_kv(base, discover.DEFAULTS)
+    _, ov = parse_kv(base, discover.DEFAULTS)
     names = set()
     for question in (["outcome=row_cn_share", "threshold=0.5"],
                      ["outcome=us_china_gap", "threshold=12", "direction=>"]):
-        opts, _ = discover.parse_kv(base + question, discover.DEFAULTS)
+        opts, _ = parse_kv(base + question, discover.DEFAULTS)
         design = {k: v for k, v in opts.items() if k in discover.DESIGN_KEYS}
-        names.add(discover.folder_name("lhs", design, ov))
+        names.add(folder_name("lhs", design, ov))
     assert len(names) == 1

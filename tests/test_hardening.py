@@ -298,8 +298,8 @@ def test_collecting_streams_runs_so_memory_does_not_grow_with_their_number(tmp_p
                 run_dir / "results.parquet")
             (run_dir / "run_config.json").write_bytes(
                 (tmp_path / "seed0" / "run_config.json").read_bytes())
-    code = "from experiments.sweep.collection import collect; collect(__import__('pathlib').Path({!r}), " \
-           "figures=False)"
+    code = "from experiments.sweep.collection import collect; " \
+           "collect(__import__('pathlib').Path({!r}), figures=False)"
     small = _peak_rss_mb(code.format(str(tmp_path / "small")))
     large = _peak_rss_mb(code.format(str(tmp_path / "large")))
     rows = pd.read_parquet(tmp_path / "large" / "sweep_results.parquet", columns=["seed"])
