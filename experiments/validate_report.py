@@ -29,9 +29,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from experiments.calibrate import CALIBRATION_DIR, TARGET_NAMES, measure_table, select_override
 from experiments.cli import OUT_ROOT, ROOT, command_main, folder_name, names_list, parse_kv
 from experiments.sweep.samples import run_samples
+from study.calibration import CALIBRATION_DIR, TARGET_NAMES, measure_table, select_override
 from study.calibration_targets import HORIZON_MONTHS, TARGET_METRICS, TARGETS, distance, summarise
 from sim.validate import ConfigError
 
