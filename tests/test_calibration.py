@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import calibrate, validate_report
+from experiments import calibrate
 from study.calibration import CALIBRATION_DIR, select_override
+from study.validation_report import Validation, render
 from study.calibration_targets import (TARGETS, TARGETS_BY_NAME, Target, distance, measure_run,
                                      measure_runs, summarise)
 from sim.config import SimConfig
@@ -104,10 +105,10 @@ def test_calibrate_writes_a_config_that_hydra_composes(tmp_path):
 
 def test_validation_report_lists_every_pattern(default_runs):
     values = measure_runs(default_runs)
-    results = [validate_report.Validation("default", values, summarise(values))]
+    results = [Validation("default", values, summarise(values))]
     textbook = {"logit": {"max_abs_diff": 0.01, "max_abs_z": 2.0, "comparisons": 50},
                 "lock_in": {3.0: np.array([0.0, 1.0])}}
-    text = validate_report.render(results, 2, ["model.horizon_months=12"], textbook)
+    text = render(results, 2, ["model.horizon_months=12"], textbook)
     for t in TARGETS:
         assert t.pattern in text
     assert "| default |" in text and "Arthur 1989" in text
