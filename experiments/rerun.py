@@ -16,17 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from omegaconf import OmegaConf
 
-from sim.config import SimConfig
+from sim.hydra_conf import config_from_dict
 from sim.run import RUN_COLUMNS, config_hash, results_table, simulate
 from study.results_io import find_config
-
-
-def config_from_dict(data: dict) -> SimConfig:
-    """Rebuild a typed :class:`SimConfig` from its plain-data form (``run_config.json``)."""
-    schema = OmegaConf.structured(SimConfig)
-    return OmegaConf.to_object(OmegaConf.merge(schema, data))
 
 
 def rerun(path: Path, run_id: str | None = None) -> tuple[bool, str]:

@@ -15,15 +15,13 @@ import itertools
 import os
 from typing import Any, Iterable
 
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import SimConfig
-from sim.hydra_conf import CONFIG_DIR, AppConfig, register, to_sim_config
+from sim.hydra_conf import CONFIG_DIR, AppConfig, compose_config, register, to_sim_config
 from sim.validate import ConfigError, validate
 
 #: Config groups a user may select on the command line, beside the schema's keys.
@@ -87,12 +85,6 @@ def expand_jobs(overrides: list[str]) -> list[list[str]]:
         else:
             lists.append([f"{key}={ov.get_value_element_as_str()}"])
     return [list(x) for x in itertools.product(*lists)]
-
-
-def _compose(overrides: list[str], with_hydra: bool = False):
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose("config", overrides=overrides, return_hydra_config=with_hydra)
 
 
 def check_data_only(cfg) -> None:
@@ -163,7 +155,7 @@ def _find_target(node, prefix: str) -> str:
 def _compose_checked(overrides: list[str]):
     """Compose with Hydra's config, turning any composition error into a ConfigError."""
     try:
-        cfg = _compose(overrides, with_hydra=True)
+        cfg = compose_config(None, overrides, return_hydra_config=True)
     except (HydraException, OmegaConfBaseException) as err:
         cause = err.__cause__ if err.__cause__ is not None else err
         msg = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
