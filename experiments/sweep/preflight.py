@@ -11,10 +11,10 @@ from a ``+sweep=`` file), composes each distinct job config and validates it wit
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import os
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
@@ -66,25 +66,34 @@ def _check_group(group: str, values: Iterable[str]) -> None:
                 raise ConfigError(group, name, ", ".join(allowed))
 
 
-def _parse(overrides: list[str]):
+def _parse(overrides: list[str], config_loader: Any = None):
+    """Hydra's parse of the overrides; bad syntax raises ConfigError."""
     try:
-        return OverridesParser.create().parse_overrides(overrides)
+        return OverridesParser.create(config_loader=config_loader).parse_overrides(overrides)
     except HydraException as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ConfigError("override", " ".join(overrides),
                           f"Hydra override syntax, key=value ({first})") from None
 
 
-def expand_jobs(overrides: list[str]) -> list[list[str]]:
-    """The override list of every job a multirun would launch (basic-sweeper semantics)."""
-    lists = []
-    for ov in _parse(overrides):
-        key = ov.get_key_element()
-        if ov.is_sweep_override():
-            lists.append([f"{key}={v}" for v in ov.sweep_string_iterator()])
-        else:
-            lists.append([f"{key}={ov.get_value_element_as_str()}"])
-    return [list(x) for x in itertools.product(*lists)]
+def expand_jobs(overrides: Sequence[str], config_loader: Any = None) -> list[list[str]]:
+    """The override list of every job a multirun launches: the project's one sweep expander.
+
+    The cartesian product of the swept values, in the order of the keys, a key given twice
+    keeping its last value: Hydra's basic sweeper's own expansion (``split_arguments``), so that
+    what the preflight checks is what the ``checked`` sweeper (a basic sweeper) launches. The
+    ``samples`` sweeper multiplies its list of jobs by it. ``config_loader`` lets Hydra's
+    parser expand ``glob(...)`` over a config group's options.
+
+    Raises:
+        ConfigError: bad syntax, or a sweep the basic sweeper cannot enumerate (``interval``).
+    """
+    parsed = _parse(list(overrides), config_loader)
+    try:
+        return BasicSweeper.split_arguments(parsed, None)[0]
+    except HydraException as err:
+        raise ConfigError("override", " ".join(overrides),
+                          f"a list or range of values ({err})") from None
 
 
 def check_data_only(cfg) -> None:
@@ -187,6 +196,15 @@ def preflight(overrides: list[str], multirun: bool = False,
     """
     register()
     parsed = _parse(overrides)
+    _check_keys(parsed)
+    if not multirun:
+        validate(_compose_sim(overrides))
+        return 1
+    return _check_sweep(overrides, parsed, hints)
+
+
+def _check_keys(parsed) -> None:
+    """Every overridden key is a key of the schema, every selected group option exists."""
     for ov in parsed:
         key = ov.get_key_element().lstrip("+~")
         if key.startswith("hydra") or ov.is_delete():
@@ -196,9 +214,14 @@ def preflight(overrides: list[str], multirun: bool = False,
                          else [ov.get_value_element_as_str()])
         elif not ov.is_add():
             check_key(key)
-    if not multirun:
-        validate(_compose_sim(overrides))
-        return 1
+
+
+def _sweep_jobs(overrides: list[str], parsed) -> tuple[list[list[str]], list[str], Any]:
+    """The sweep's jobs, its overrides that are not swept, and their composed config.
+
+    The jobs include the ``hydra.sweeper.params`` of a ``+sweep=`` file, as Hydra's sweeper
+    adds them (values given on the command line win).
+    """
     plain = [o for o, p in zip(overrides, parsed, strict=False) if not p.is_sweep_override()]
     plain_cfg = _compose_checked(plain)
     node = plain_cfg.hydra.sweeper.get("params")
@@ -208,16 +231,27 @@ def preflight(overrides: list[str], multirun: bool = False,
     jobs = expand_jobs(overrides + extra)
     if len(jobs) > MAX_JOBS_CHECKED:
         raise ConfigError("sweep", len(jobs), f"at most {MAX_JOBS_CHECKED} jobs per sweep")
+    return jobs, plain, plain_cfg
+
+
+def _seeds_by_config(jobs: list[list[str]]) -> dict[tuple, list[int]]:
+    """The seeds of the jobs that differ only in the seed, by their other overrides."""
     seeds_of: dict[tuple, list[int]] = {}
     for job in jobs:
-        # jobs that differ only in the seed share one composed config: compose it once
         seeds = [o for o in job if o.startswith("seed=")]
         rest = tuple(o for o in job if not o.startswith("seed="))
         for s in seeds:
             check_seed(s.split("=", 1)[1])
         seeds_of.setdefault(rest, []).extend(int(s.split("=", 1)[1]) for s in seeds)
+    return seeds_of
+
+
+def _check_sweep(overrides: list[str], parsed, hints: list[str] | None) -> int:
+    """Compose and validate each distinct job config of a sweep; return the number of jobs."""
+    jobs, plain, plain_cfg = _sweep_jobs(overrides, parsed)
     canonical = expand_jobs(plain)[0]  # the overrides as the jobs spell them
-    for rest, seeds in seeds_of.items():
+    # jobs that differ only in the seed share one composed config: compose it once
+    for rest, seeds in _seeds_by_config(jobs).items():
         # the plain config is the job config when only the seed is swept (saves a composition)
         sim_cfg = _compose_sim(list(rest), plain_cfg if list(rest) == canonical else None)
         validate(sim_cfg)
