@@ -14,7 +14,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -36,8 +36,6 @@ class SampleRun:
     out_dir: Path
     samples: pd.DataFrame  # one row per sample: factor values
     outcomes: pd.DataFrame  # one row per (sample, replicate): outcome values
-    n_jobs: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def job_name(sample: int) -> str:
@@ -171,5 +169,4 @@ def run_samples(samples: pd.DataFrame, factors: Sequence[Factor], out_dir: Path,
         launch(jobs_file, out_dir, overrides, quiet=quiet, batch_size=batch_size)
     result = read_job_outcomes(out_dir, outcomes, measure, metrics)
     keep = (result["sample"] < len(samples)) & result["seed"].isin(seeds)
-    return SampleRun(out_dir, samples, result[keep].reset_index(drop=True),
-                     n_jobs=len(samples) * replicates)
+    return SampleRun(out_dir, samples, result[keep].reset_index(drop=True))
