@@ -11,45 +11,15 @@ with the stored ones; the exit code is 0 when they are identical and 1 otherwise
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
-from omegaconf import OmegaConf
 
-from sim.config import SimConfig
+from sim.hydra_conf import config_from_dict
 from sim.run import RUN_COLUMNS, config_hash, results_table, simulate
-
-CONFIGS = "sweep_configs.jsonl"
-
-
-def config_from_dict(data: dict) -> SimConfig:
-    """Rebuild a typed :class:`SimConfig` from its plain-data form (``run_config.json``)."""
-    schema = OmegaConf.structured(SimConfig)
-    return OmegaConf.to_object(OmegaConf.merge(schema, data))
-
-
-def find_config(path: Path, chash: str) -> dict | None:
-    """The plain config with hash ``chash``, from the file's metadata or files beside it."""
-    meta = pq.read_schema(path).metadata or {}
-    if b"openmarket_run" in meta:
-        run = json.loads(meta[b"openmarket_run"])
-        if run.get("config_hash") == chash:
-            return run["config"]
-    index = path.parent / CONFIGS
-    if index.exists():
-        for line in index.read_text().splitlines():
-            entry = json.loads(line)
-            if entry["config_hash"] == chash:
-                return entry["config"]
-    for run_file in path.parent.glob("**/run_config.json"):
-        run = json.loads(run_file.read_text())
-        if run.get("config_hash") == chash:
-            return run["config"]
-    return None
+from study.results_io import find_config
 
 
 def rerun(path: Path, run_id: str | None = None) -> tuple[bool, str]:

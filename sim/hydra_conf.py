@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
@@ -73,21 +73,41 @@ def to_sim_config(cfg: DictConfig) -> SimConfig:
     return SimConfig(**fields)
 
 
-def compose_config(scenario: str | Sequence[str] = "baseline",
-                   overrides: Sequence[str] = ()) -> DictConfig:
-    """Compose ``configs/config.yaml`` with a scenario (or several) and Hydra overrides."""
+def compose_config(scenario: str | Sequence[str] | None = "baseline",
+                   overrides: Sequence[str] = (), return_hydra_config: bool = False) -> DictConfig:
+    """Compose ``configs/config.yaml`` with a scenario (or several) and Hydra overrides.
+
+    This is the one place the project composes a config outside ``@hydra.main``.
+
+    Args:
+        scenario: the scenario file (or files, composed in order); None leaves the choice to
+            the config's defaults and the overrides, as on the command line.
+        overrides: Hydra overrides, as on the command line.
+        return_hydra_config: keep Hydra's own node (``hydra.*``: launcher, sweeper,
+            callbacks), which the preflight checks.
+    """
     register()
-    names = [scenario] if isinstance(scenario, str) else list(scenario)
-    choice = names[0] if len(names) == 1 else "[" + ",".join(names) + "]"
+    head = []
+    if scenario is not None:
+        names = [scenario] if isinstance(scenario, str) else list(scenario)
+        choice = names[0] if len(names) == 1 else "[" + ",".join(names) + "]"
+        head = [f"scenario={choice}"]
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose("config", overrides=[f"scenario={choice}", *overrides])
+        return compose("config", overrides=[*head, *overrides],
+                       return_hydra_config=return_hydra_config)
 
 
-def load_config(scenario: str | Sequence[str] = "baseline", overrides: Sequence[str] = (),
-                **kwargs: Any) -> SimConfig:
+def load_config(scenario: str | Sequence[str] = "baseline",
+                overrides: Sequence[str] = ()) -> SimConfig:
     """A validated-type :class:`SimConfig` for a scenario, as ``python -m experiments.run`` builds.
 
     Example: ``load_config("alibaba_closes", ["seed=3", "model.horizon_months=36"])``.
     """
     return to_sim_config(compose_config(scenario, overrides))
+
+
+def config_from_dict(data: dict) -> SimConfig:
+    """Rebuild a typed :class:`SimConfig` from its plain-data form (``run_config.json``)."""
+    schema = OmegaConf.structured(SimConfig)
+    return OmegaConf.to_object(OmegaConf.merge(schema, data))

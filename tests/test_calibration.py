@@ -9,14 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import calibrate, validate_report
+from experiments import calibrate
+from study.calibration import CALIBRATION_DIR, select_override
+from study.validation_report import Validation, render
 from study.calibration_targets import (TARGETS, TARGETS_BY_NAME, Target, distance, measure_run,
                                      measure_runs, summarise)
 from sim.config import SimConfig
 from sim.hydra_conf import load_config
 from sim.run import run, with_overrides
 
-FIT = calibrate.CALIBRATION_DIR / "calibrated.fit.json"
+FIT = CALIBRATION_DIR / "calibrated.fit.json"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,7 @@ def test_deviation_is_one_on_the_band_edge_and_log_for_ratios():
 
 def test_calibrated_config_is_selectable_and_sets_its_parameters():
     fit = json.loads(FIT.read_text())
-    cfg = load_config("baseline", [calibrate.select_override("calibrated")])
+    cfg = load_config("baseline", [select_override("calibrated")])
     default = SimConfig()
     changed = 0
     for p in fit["parameters"].values():
@@ -65,7 +67,7 @@ def test_calibrated_config_is_selectable_and_sets_its_parameters():
         changed += resolve_path(default, p["path"])[2] != p["value"]
     assert changed > 0
     assert cfg.scenario == "baseline"  # a parameter set, not a scenario: effects stay paired
-    combo = load_config("us_tightens_controls", [calibrate.select_override("calibrated")])
+    combo = load_config("us_tightens_controls", [select_override("calibrated")])
     assert combo.events and combo.developers == cfg.developers
 
 
@@ -73,7 +75,7 @@ def test_calibrated_config_stays_within_tolerance_of_every_pattern_it_claims():
     fit = json.loads(FIT.read_text())
     claims = fit["claims"]
     assert len(claims) >= len(TARGETS) // 2
-    base = load_config("baseline", [calibrate.select_override("calibrated"),
+    base = load_config("baseline", [select_override("calibrated"),
                                     *fit["validation"]["overrides"]])
     tables = [run(with_overrides(base, {"seed": s})) for s in fit["validation"]["seeds"]]
     summary = summarise(measure_runs(pd.concat(tables))).set_index("target")
@@ -96,17 +98,17 @@ def test_calibrate_writes_a_config_that_hydra_composes(tmp_path):
     fit = json.loads(result.fit.read_text())
     assert set(fit["parameters"]) == {"open_preference", "price_sensitivity"}
     cfg = load_config("baseline", [f"hydra.searchpath=[file://{cfg_dir.parent}]",
-                                   calibrate.select_override("tiny")])
+                                   select_override("tiny")])
     assert cfg.developers.open_preference == pytest.approx(
         fit["parameters"]["open_preference"]["value"])
 
 
 def test_validation_report_lists_every_pattern(default_runs):
     values = measure_runs(default_runs)
-    results = [validate_report.Validation("default", values, summarise(values))]
+    results = [Validation("default", values, summarise(values))]
     textbook = {"logit": {"max_abs_diff": 0.01, "max_abs_z": 2.0, "comparisons": 50},
                 "lock_in": {3.0: np.array([0.0, 1.0])}}
-    text = validate_report.render(results, 2, ["model.horizon_months=12"], textbook)
+    text = render(results, 2, ["model.horizon_months=12"], textbook)
     for t in TARGETS:
         assert t.pattern in text
     assert "| default |" in text and "Arthur 1989" in text

@@ -47,7 +47,7 @@ def test_runs_and_sweeps_run_with_the_garbage_collector_on(tmp_path, monkeypatch
 
     from omegaconf import OmegaConf
 
-    import experiments.run as run
+    import experiments.sweep.job as run
     from experiments.sweep.callbacks import SweepCollector
     from sim.hydra_conf import compose_config
 

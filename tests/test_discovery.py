@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 
 from experiments import discover
+from experiments.cli import folder_name, parse_kv
+from study.discovery import find_boxes
 from study.uncertainty import latin_hypercube, load_space, numeric_inputs, unit_to_values
 from sim.validate import ConfigError
 
@@ -27,7 +29,7 @@ def test_prim_recovers_a_planted_box_of_policy_and_assumption(design):
     y = planted.to_numpy() | (rng.random(len(x)) < 0.02)
     kinds = {f.name: f.kind for f in factors}
     bounds = {f.name: (f.lo, f.hi) for f in factors if not f.categorical}
-    boxes = discover.find_boxes(x, y, kinds, max_boxes=2, bounds=bounds)
+    boxes = find_boxes(x, y, kinds, max_boxes=2, bounds=bounds)
     assert boxes
     box = boxes[0]
     restricted = set(box.limits.factor)
@@ -48,8 +50,8 @@ def test_no_box_when_the_outcome_is_pure_noise(design):
     kinds = {f.name: f.kind for f in factors}
     for seed in range(3):
         y = np.random.default_rng(100 + seed).random(len(x)) < 0.3
-        assert discover.find_boxes(x, y, kinds) == []
-    assert discover.find_boxes(x, np.zeros(len(x), bool), {}) == []
+        assert find_boxes(x, y, kinds) == []
+    assert find_boxes(x, np.zeros(len(x), bool), {}) == []
 
 
 def test_arguments_are_checked():
@@ -75,11 +77,11 @@ def test_discovery_runs_through_the_sweep_machinery(tmp_path):
 
 def test_questions_about_one_design_share_its_runs():
     base = ["n=50", "model.n_developers=400"]
-    _, ov = discover.parse_kv(base, discover.DEFAULTS)
+    _, ov = parse_kv(base, discover.DEFAULTS)
     names = set()
     for question in (["outcome=row_cn_share", "threshold=0.5"],
                      ["outcome=us_china_gap", "threshold=12", "direction=>"]):
-        opts, _ = discover.parse_kv(base + question, discover.DEFAULTS)
+        opts, _ = parse_kv(base + question, discover.DEFAULTS)
         design = {k: v for k, v in opts.items() if k in discover.DESIGN_KEYS}
-        names.add(discover.folder_name("lhs", design, ov))
+        names.add(folder_name("lhs", design, ov))
     assert len(names) == 1

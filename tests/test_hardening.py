@@ -81,7 +81,8 @@ def test_malformed_overrides_are_rejected_cleanly(overrides):
 
 
 @pytest.mark.parametrize("overrides", [["labs.deepsek.posture=open"], ["seed=abc"],
-                                       ["model.horizon_months=0", "seed=1"]])
+                                       ["model.horizon_months=0", "seed=1"],
+                                       ["developers.network_effect=interval(0,1)"]])
 def test_malformed_sweeps_fail_before_any_job(tmp_path, overrides):
     res = cli("-m", "scenario=baseline,alibaba_closes", *TINY, *overrides,
               f"hydra.sweep.dir={tmp_path}/s")
@@ -298,8 +299,8 @@ def test_collecting_streams_runs_so_memory_does_not_grow_with_their_number(tmp_p
                 run_dir / "results.parquet")
             (run_dir / "run_config.json").write_bytes(
                 (tmp_path / "seed0" / "run_config.json").read_bytes())
-    code = "from experiments.collect import collect; collect(__import__('pathlib').Path({!r}), " \
-           "figures=False)"
+    code = "from experiments.sweep.collection import collect; " \
+           "collect(__import__('pathlib').Path({!r}), figures=False)"
     small = _peak_rss_mb(code.format(str(tmp_path / "small")))
     large = _peak_rss_mb(code.format(str(tmp_path / "large")))
     rows = pd.read_parquet(tmp_path / "large" / "sweep_results.parquet", columns=["seed"])
@@ -327,3 +328,27 @@ def test_many_one_seed_jobs_get_a_batching_hint_that_runs_the_same_seeds():
     hints = []
     preflight(["seed=range(0,200,25)", "seeds_per_job=25"], True, hints)
     assert hints == []
+
+
+def test_the_preflight_expands_a_sweep_as_the_sweepers_launch_it():
+    from experiments.sweep.preflight import expand_jobs
+    # a key given twice keeps its last value, as in Hydra's basic sweeper
+    assert expand_jobs(["seed=1", "seed=2,3", "scenario=baseline"]) == [
+        ["seed=2", "scenario=baseline"], ["seed=3", "scenario=baseline"]]
+    assert len(expand_jobs(["scenario=baseline,alibaba_closes", "seed=range(0,3)"])) == 6
+
+
+def test_the_only_allowed_callback_is_the_one_the_config_names():
+    import importlib
+
+    from omegaconf import OmegaConf
+
+    from experiments.sweep.preflight import ALLOWED_CALLBACKS
+    from sim.hydra_conf import compose_config
+
+    cfg = compose_config(None, return_hydra_config=True)
+    named = {k: v["_target_"] for k, v in OmegaConf.to_container(cfg.hydra.callbacks).items()}
+    assert named == ALLOWED_CALLBACKS
+    for target in named.values():
+        module, _, name = target.rpartition(".")
+        assert hasattr(importlib.import_module(module), name)

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from experiments import sensitivity
+from experiments.cli import parse_kv
 from hydra_plugins.openmarket_samples.samples_sweeper import read_jobs
 from sim.config import SimConfig
+from study.sensitivity import analyse, design
 from study.uncertainty import (OUTCOMES, job_overrides, latin_hypercube, load_space,
                              outcome_table, unit_to_values)
 from sim.validate import ConfigError
@@ -95,15 +97,15 @@ def test_outcome_table_reads_the_final_month():
 
 
 def test_command_line_keys_and_hydra_overrides_are_separated():
-    opts, overrides = sensitivity.parse_kv(
+    opts, overrides = parse_kv(
         ["method=morris", "n=8", "levers=true", "model.n_developers=100", "scenario=baseline",
          "hydra/launcher=basic"], sensitivity.DEFAULTS)
     assert opts["method"] == "morris" and opts["n"] == 8 and opts["levers"] is True
     assert overrides == ["model.n_developers=100", "scenario=baseline", "hydra/launcher=basic"]
     with pytest.raises(ConfigError, match="method"):
-        sensitivity.parse_kv(["methd=sobol"], sensitivity.DEFAULTS)
+        parse_kv(["methd=sobol"], sensitivity.DEFAULTS)
     with pytest.raises(ConfigError, match="int"):
-        sensitivity.parse_kv(["n=many"], sensitivity.DEFAULTS)
+        parse_kv(["n=many"], sensitivity.DEFAULTS)
 
 
 def test_jobs_file_is_checked(tmp_path):
@@ -119,10 +121,10 @@ def test_jobs_file_is_checked(tmp_path):
 def test_morris_analysis_finds_the_only_active_input():
     space = load_space("default")
     factors = space.factors(names=["network_effect", "price_sensitivity", "anthropic_cash"])
-    unit = sensitivity.design("morris", factors, 10, seed=1)
+    unit = design("morris", factors, 10, seed=1)
     y = 3.0 * unit[:, 0] + np.sin(3 * unit[:, 1])
     outcomes = pd.DataFrame({"sample": np.arange(len(y)), "replicate": 0, "open_share": y})
-    idx = sensitivity.analyse("morris", unit, factors, outcomes, ["open_share"], seed=1)
+    idx = analyse("morris", unit, factors, outcomes, ["open_share"], seed=1)
     mu = idx[idx["index"] == "mu_star"].set_index("factor")["value"]
     assert mu["network_effect"] == pytest.approx(3.0)
     assert mu["anthropic_cash"] == 0.0 and mu["price_sensitivity"] > 0.5

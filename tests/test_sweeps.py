@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.collect import COLLECTED, collect, read_for_summary
+from experiments.sweep.collection import collect
+from study.results_io import COLLECTED, read_for_summary
 from study.compare import scenario_summary
 
 ROOT = Path(__file__).resolve().parents[1]

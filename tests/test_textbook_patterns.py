@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.validate_report import lock_in_shares, logit_check
+from study.validation_report import lock_in_shares, logit_check
 
 
 def test_without_dynamics_shares_match_closed_form_logit_shares():

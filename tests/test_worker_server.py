@@ -122,3 +122,28 @@ def test_ctrl_c_while_the_server_imports_stops_everything_with_one_report(tmp_pa
         time.sleep(0.1)
     else:
         pytest.fail("processes of the interrupted command are still running")
+
+
+def _new_modules(first: str, then: str) -> list[str]:
+    """Modules that importing ``then`` adds in a fresh interpreter that imported ``first``."""
+    code = (f"import sys; import {first}; before = set(sys.modules); import {then}; "
+            "print(' '.join(sorted(set(sys.modules) - before)))")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0, res.stderr[-3000:]
+    return res.stdout.split()
+
+
+def test_the_server_preloads_everything_a_worker_imports_with_the_command():
+    # each worker imports experiments.run again (as its __mp_main__): what that imports should
+    # have been imported once by the server, not by every worker
+    assert _new_modules("experiments.sweep.worker_imports", "experiments.run") \
+        == ["experiments.run"]
+
+
+def test_the_command_checks_a_sweep_without_importing_the_numerical_libraries():
+    # the workers import numpy, pandas and Arrow; the command's own process only checks and
+    # launches, and its imports delay the first job
+    new = _new_modules("sys", "experiments.run, experiments.sweep.preflight, "
+                       "experiments.sweep.callbacks")
+    assert not {"numpy", "pandas", "pyarrow", "scipy", "mesa"} & set(new)

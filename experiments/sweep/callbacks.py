@@ -35,7 +35,7 @@ class SweepCollector(Callback):
 
 def _collect_text(sweep_dir: Path, figures: bool, summary: bool) -> str:
     # imported where it runs: this process then never imports Arrow if a worker collects
-    from experiments.collect import collect_text
+    from experiments.sweep.collection import collect_text
 
     return collect_text(sweep_dir, figures, summary)
 

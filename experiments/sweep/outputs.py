@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,26 +11,9 @@ import pyarrow.parquet as pq
 from experiments.sweep.provenance import provenance
 from sim.config import SimConfig
 from sim.run import config_dict, config_hash, constant_column
+from study.results_io import write_atomic
 
 RESULTS = "results.parquet"
-
-
-def write_atomic(path: Path, write) -> None:
-    """Write a file through a temporary name in the same folder, then rename it into place.
-
-    A reader (the collector, a resumed sweep) therefore sees either no file or a whole one, even
-    if the process is killed mid-write. The temporary name carries the process id, so two
-    processes never share one (cheaper than ``tempfile``'s random names: a sweep writes two
-    files a run).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(str(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_results(table: pa.Table, out_dir: Path, cfg: SimConfig,

@@ -11,19 +11,17 @@ from a ``+sweep=`` file), composes each distinct job config and validates it wit
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import os
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import SimConfig
-from sim.hydra_conf import CONFIG_DIR, AppConfig, register, to_sim_config
+from sim.hydra_conf import CONFIG_DIR, AppConfig, compose_config, register, to_sim_config
 from sim.validate import ConfigError, validate
 
 #: Config groups a user may select on the command line, beside the schema's keys.
@@ -68,31 +66,34 @@ def _check_group(group: str, values: Iterable[str]) -> None:
                 raise ConfigError(group, name, ", ".join(allowed))
 
 
-def _parse(overrides: list[str]):
+def _parse(overrides: list[str], config_loader: Any = None):
+    """Hydra's parse of the overrides; bad syntax raises ConfigError."""
     try:
-        return OverridesParser.create().parse_overrides(overrides)
+        return OverridesParser.create(config_loader=config_loader).parse_overrides(overrides)
     except HydraException as err:
         first = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise ConfigError("override", " ".join(overrides),
                           f"Hydra override syntax, key=value ({first})") from None
 
 
-def expand_jobs(overrides: list[str]) -> list[list[str]]:
-    """The override list of every job a multirun would launch (basic-sweeper semantics)."""
-    lists = []
-    for ov in _parse(overrides):
-        key = ov.get_key_element()
-        if ov.is_sweep_override():
-            lists.append([f"{key}={v}" for v in ov.sweep_string_iterator()])
-        else:
-            lists.append([f"{key}={ov.get_value_element_as_str()}"])
-    return [list(x) for x in itertools.product(*lists)]
+def expand_jobs(overrides: Sequence[str], config_loader: Any = None) -> list[list[str]]:
+    """The override list of every job a multirun launches: the project's one sweep expander.
 
+    The cartesian product of the swept values, in the order of the keys, a key given twice
+    keeping its last value: Hydra's basic sweeper's own expansion (``split_arguments``), so that
+    what the preflight checks is what the ``checked`` sweeper (a basic sweeper) launches. The
+    ``samples`` sweeper multiplies its list of jobs by it. ``config_loader`` lets Hydra's
+    parser expand ``glob(...)`` over a config group's options.
 
-def _compose(overrides: list[str], with_hydra: bool = False):
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return compose("config", overrides=overrides, return_hydra_config=with_hydra)
+    Raises:
+        ConfigError: bad syntax, or a sweep the basic sweeper cannot enumerate (``interval``).
+    """
+    parsed = _parse(list(overrides), config_loader)
+    try:
+        return BasicSweeper.split_arguments(parsed, None)[0]
+    except HydraException as err:
+        raise ConfigError("override", " ".join(overrides),
+                          f"a list or range of values ({err})") from None
 
 
 def check_data_only(cfg) -> None:
@@ -163,7 +164,7 @@ def _find_target(node, prefix: str) -> str:
 def _compose_checked(overrides: list[str]):
     """Compose with Hydra's config, turning any composition error into a ConfigError."""
     try:
-        cfg = _compose(overrides, with_hydra=True)
+        cfg = compose_config(None, overrides, return_hydra_config=True)
     except (HydraException, OmegaConfBaseException) as err:
         cause = err.__cause__ if err.__cause__ is not None else err
         msg = [ln.strip() for ln in str(cause).splitlines() if ln.strip()]
@@ -195,6 +196,15 @@ def preflight(overrides: list[str], multirun: bool = False,
     """
     register()
     parsed = _parse(overrides)
+    _check_keys(parsed)
+    if not multirun:
+        validate(_compose_sim(overrides))
+        return 1
+    return _check_sweep(overrides, parsed, hints)
+
+
+def _check_keys(parsed) -> None:
+    """Every overridden key is a key of the schema, every selected group option exists."""
     for ov in parsed:
         key = ov.get_key_element().lstrip("+~")
         if key.startswith("hydra") or ov.is_delete():
@@ -204,9 +214,14 @@ def preflight(overrides: list[str], multirun: bool = False,
                          else [ov.get_value_element_as_str()])
         elif not ov.is_add():
             check_key(key)
-    if not multirun:
-        validate(_compose_sim(overrides))
-        return 1
+
+
+def _sweep_jobs(overrides: list[str], parsed) -> tuple[list[list[str]], list[str], Any]:
+    """The sweep's jobs, its overrides that are not swept, and their composed config.
+
+    The jobs include the ``hydra.sweeper.params`` of a ``+sweep=`` file, as Hydra's sweeper
+    adds them (values given on the command line win).
+    """
     plain = [o for o, p in zip(overrides, parsed, strict=False) if not p.is_sweep_override()]
     plain_cfg = _compose_checked(plain)
     node = plain_cfg.hydra.sweeper.get("params")
@@ -216,16 +231,27 @@ def preflight(overrides: list[str], multirun: bool = False,
     jobs = expand_jobs(overrides + extra)
     if len(jobs) > MAX_JOBS_CHECKED:
         raise ConfigError("sweep", len(jobs), f"at most {MAX_JOBS_CHECKED} jobs per sweep")
+    return jobs, plain, plain_cfg
+
+
+def _seeds_by_config(jobs: list[list[str]]) -> dict[tuple, list[int]]:
+    """The seeds of the jobs that differ only in the seed, by their other overrides."""
     seeds_of: dict[tuple, list[int]] = {}
     for job in jobs:
-        # jobs that differ only in the seed share one composed config: compose it once
         seeds = [o for o in job if o.startswith("seed=")]
         rest = tuple(o for o in job if not o.startswith("seed="))
         for s in seeds:
             check_seed(s.split("=", 1)[1])
         seeds_of.setdefault(rest, []).extend(int(s.split("=", 1)[1]) for s in seeds)
+    return seeds_of
+
+
+def _check_sweep(overrides: list[str], parsed, hints: list[str] | None) -> int:
+    """Compose and validate each distinct job config of a sweep; return the number of jobs."""
+    jobs, plain, plain_cfg = _sweep_jobs(overrides, parsed)
     canonical = expand_jobs(plain)[0]  # the overrides as the jobs spell them
-    for rest, seeds in seeds_of.items():
+    # jobs that differ only in the seed share one composed config: compose it once
+    for rest, seeds in _seeds_by_config(jobs).items():
         # the plain config is the job config when only the seed is swept (saves a composition)
         sim_cfg = _compose_sim(list(rest), plain_cfg if list(rest) == canonical else None)
         validate(sim_cfg)

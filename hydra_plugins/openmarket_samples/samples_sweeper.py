@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, List, Optional, Sequence
 
 from hydra.core.config_store import ConfigStore
-from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.utils import JobReturn
 from hydra.errors import HydraException
 from hydra.plugins.launcher import Launcher
@@ -71,13 +70,6 @@ def read_jobs(path: str | Path) -> list[tuple[str, list[str]]]:
     return jobs
 
 
-def expand_arguments(arguments: Sequence[str], config_loader: Any = None) -> list[list[str]]:
-    """Command-line overrides as a list of combinations (basic-sweeper cartesian semantics)."""
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-    parsed = OverridesParser.create(config_loader=config_loader).parse_overrides(list(arguments))
-    return BasicSweeper.split_arguments(parsed, None)[0]
-
-
 class SamplesSweeper(Sweeper):
     """Launch the jobs listed in ``jobs_file`` through the configured launcher."""
 
@@ -100,8 +92,12 @@ class SamplesSweeper(Sweeper):
 
     def job_batches(self, arguments: List[str]) -> list[list[list[str]]]:
         """Every job's full override list, in batches of at most ``max_batch_size``."""
+        # the project's one sweep expander (imported here: plugins are imported by every
+        # process that starts Hydra, and only the sweeping one needs it)
+        from experiments.sweep.preflight import expand_jobs
+
         loader = self.hydra_context.config_loader if self.hydra_context else None
-        combos = expand_arguments(arguments, loader)
+        combos = expand_jobs(arguments, loader)
         jobs = []
         for name, overrides in read_jobs(self.jobs_file):
             for k, combo in enumerate(combos):
