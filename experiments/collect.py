@@ -25,9 +25,6 @@ from pathlib import Path
 
 from experiments.sweep.collection import collect
 from experiments.sweep.outputs import RESULTS
-# Still importable from here for the notebooks and tests written before the split (their own
-# import lines are not this command's to change); new code imports study.results_io.
-from study.results_io import COLLECTED, SUMMARY, read_key_series  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

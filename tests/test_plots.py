@@ -20,7 +20,7 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import PercentFormatter
 
-from experiments.collect import read_key_series
+from study.results_io import read_key_series
 from study import tables
 from study.figures import mechanisms, scenarios, style
 from study.figures import run as single_run
