@@ -213,9 +213,11 @@ class MarketModel(mesa.Model):
                                cfg.developers.derivatives_per_month)
         self.derivatives = self.derivatives + self.streams["derivatives"].poisson(rate)
         capture = np.array([cfg.labs[name].cloud_capture for name in self.lab_names])
+        rules = np.array([gov.content_rules_cost if (gov := self.home_government(i)) else 0.0
+                          for i in range(len(self.labs))])
         self.revenue, self.cash = book_accounts(
             self.cash, menu, shares, token_demand(self.month, cfg.market), capture, self.compute,
-            cfg.chips.opex_usd_per_h100e_month)
+            cfg.chips.opex_usd_per_h100e_month, rules)
 
     def month_state(self) -> MonthState:
         """This month's state as the recorder reads it."""

@@ -262,3 +262,20 @@ def test_grow_knowledge_adds_algorithmic_progress_and_imitation():
                                   np.array([1.0, 0.0]), np.array([1.0, 2.0]), cfg)
     # the closed lab trails the best open model by 1 OOM and imitates half of it
     assert k == pytest.approx([0.02, 0.04 + 0.5])
+
+
+def test_booked_profit_is_the_projected_profit_content_rules_included():
+    # what a lab projects when it chooses a posture is what its accounts then book: revenue
+    # minus serving, compute and the content-rules cost equals lab_profit for the same shares
+    menu, shares = tiny_menu(), np.array([0.2, 0.3, 0.5, 0.0])
+    capture, rules, compute, opex = np.array([0.1, 0.5]), np.array([0.25, 0.1]), \
+        np.array([1e4, 2e4]), 100.0
+    cash0 = np.array([1.0, 2.0])
+    _, cash = book_accounts(cash0, menu, shares, 1e9, capture, compute, opex, rules)
+    for lab in (0, 1):
+        projected, _ = lab_profit(menu, shares, lab, 1e9, rules_cost=rules[lab],
+                                  cloud_capture=capture[lab])
+        assert cash[lab] - cash0[lab] + compute[lab] * opex / 1e9 == pytest.approx(projected)
+    # lab 0's API margin 0.2 * (3 - 1) is docked by a quarter
+    _, no_rules = book_accounts(cash0, menu, shares, 1e9, capture, compute, opex)
+    assert no_rules[0] - cash[0] == pytest.approx(0.25 * 0.4)

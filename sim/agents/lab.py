@@ -88,13 +88,14 @@ def derivative_rate(shares: np.ndarray, is_open: np.ndarray, propensity: np.ndar
 
 def book_accounts(cash: np.ndarray, menu: Menu, shares: np.ndarray, tokens_mtok: float,
                   cloud_capture: np.ndarray, compute: np.ndarray,
-                  opex_usd_per_h100e_month: float) -> tuple[np.ndarray, np.ndarray]:
+                  opex_usd_per_h100e_month: float,
+                  rules_cost: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Every lab's revenue this month and its cash after the month (USD bn).
 
     Revenue is the API bill of its closed products plus the captured share of the serving bill
-    of its open products; costs are the serving cost of its closed products and the compute
-    bill. (The home government's content-rules cost, which :func:`lab_profit` projects, is not
-    booked here.)
+    of its open products; costs are the serving cost of its closed products, the compute bill
+    and the home government's content-rules cost, a share ``rules_cost`` of the API margin
+    (bill minus serving cost), booked exactly as :func:`lab_profit` projects it.
 
     Args:
         cash: each lab's cash before the month.
@@ -104,6 +105,7 @@ def book_accounts(cash: np.ndarray, menu: Menu, shares: np.ndarray, tokens_mtok:
         cloud_capture: per lab, share of open-model serving revenue it captures.
         compute: per lab, H100e.
         opex_usd_per_h100e_month: running cost of one H100e for a month (USD).
+        rules_cost: per lab, the home government's content-rules cost (share of API margin).
     """
     tokens = tokens_mtok * shares
 
@@ -115,7 +117,8 @@ def book_accounts(cash: np.ndarray, menu: Menu, shares: np.ndarray, tokens_mtok:
     services = per_lab(0.0, tokens * menu.cost)
     revenue = (api + services * cloud_capture) / 1e9
     opex = compute * opex_usd_per_h100e_month / 1e9
-    return revenue, cash + revenue - serving / 1e9 - opex
+    compliance = rules_cost * (api - serving) / 1e9
+    return revenue, cash + revenue - serving / 1e9 - opex - compliance
 
 
 def project_postures(lab_index: int, postures: Sequence[Posture], inputs: MarketInputs,
