@@ -95,7 +95,10 @@ class MarketModel(mesa.Model):
         for gov in self.governments.values():
             gov.step()
         self._grow_compute_and_capability()
-        self.agents_by_type[Lab].shuffle_do("step")
+        # random order from the labs' own stream (not Mesa's generator), so every draw of the
+        # run comes from one of the four named streams and scenarios share them
+        for i in self.streams["labs"].permutation(len(self.labs)):
+            self.labs[i].step()
         self._settle_month()
 
     def _settle_month(self) -> None:

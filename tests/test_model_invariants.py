@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from sim import run
 from sim.metrics import METRICS
+from sim.config import SimConfig
 from sim.run import RUN_COLUMNS
 from tests.conftest import small
 
@@ -92,3 +93,19 @@ def test_results_table_and_the_table_a_sweep_writes_agree():
     dates = df.groupby("month").date.first()
     assert dates[0] == f"{start}-01" and dates[13] == f"{start + 1}-02"
     assert dates.is_unique and len(dates) == cfg.model.horizon_months
+
+
+def test_every_draw_comes_from_the_named_streams_not_mesas_generators():
+    # the lab activation order is drawn from the labs' stream: Mesa's own generators (the
+    # model's random.Random and numpy rng) are never advanced, so README's list of four streams
+    # is the whole story and scenarios share them (common random numbers)
+    from sim.model import MarketModel
+    from sim.run import with_overrides
+
+    model = MarketModel(with_overrides(SimConfig(), {"model.n_developers": 300,
+                                                     "model.horizon_months": 13}))
+    before = (model.random.getstate(), model.rng.bit_generator.state)
+    labs_before = model.streams["labs"].bit_generator.state
+    model.run()
+    assert (model.random.getstate(), model.rng.bit_generator.state) == before
+    assert model.streams["labs"].bit_generator.state != labs_before
