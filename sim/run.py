@@ -18,7 +18,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from sim.config import SimConfig
-from sim.paths import coerce_like, replace_path, resolve_path
+from sim.paths import set_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -53,11 +53,14 @@ def config_hash(cfg: SimConfig) -> str:
 
 
 def with_overrides(cfg: SimConfig, overrides: dict[str, Any]) -> SimConfig:
-    """Copy of ``cfg`` with dotted-path overrides (``{"model.horizon_months": 24}``) applied."""
+    """Copy of ``cfg`` with dotted-path overrides (``{"model.horizon_months": 24}``) applied.
+
+    Each value is coerced to the type the schema declares at its path (:func:`sim.paths.set_path`),
+    so ``{"governments.US.bans.CN": "market"}`` stores a :class:`~sim.enums.BanScope`, as events
+    and composed configs do.
+    """
     for path, value in overrides.items():
-        path = path.replace("__", ".")
-        _, _, current = resolve_path(cfg, path)
-        cfg = replace_path(cfg, path.split("."), coerce_like(current, value))
+        cfg = set_path(cfg, path.replace("__", "."), value)
     return cfg
 
 

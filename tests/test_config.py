@@ -149,3 +149,15 @@ def test_every_config_field_changes_the_outcome(path, value, meta):
 def test_parameters_document_is_current():
     from experiments.parameters_doc import main
     assert main(["--check"]) == 0, "run: python -m experiments.parameters_doc"
+
+
+def test_keyword_overrides_coerce_ban_scopes_like_events_do():
+    # run(governments__US__bans__CN="market") used to store the plain string 'market' where
+    # events and composed configs store a BanScope (the baseline has no US ban entry to copy
+    # the type from); the schema's declared type now decides
+    from sim.enums import BanScope
+    from sim.run import with_overrides
+
+    cfg = with_overrides(SimConfig(), {"governments__US__bans__CN": "market"})
+    scope = cfg.governments["US"].bans["CN"]
+    assert type(scope) is BanScope and scope is BanScope.market
