@@ -17,7 +17,9 @@ from sim.validate import ConfigError
 from study.uncertainty import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT_ROOT = ROOT / "outputs"
+#: Where the analysis commands write by default: ``outputs/`` of the folder they run in, like
+#: Hydra's run and sweep folders (an installed package has no repository folder to write into).
+OUT_ROOT = Path("outputs")
 #: Top-level config keys (and groups) a command may pass on to the jobs as Hydra overrides.
 PASS_THROUGH = ("model", "developers", "lab_behaviour", "capability", "chips", "market", "labs",
                 "governments", "events", "scenario", "output", "hydra")

@@ -34,7 +34,9 @@ from study.calibration_targets import HORIZON_MONTHS, TARGET_METRICS, distance
 from study.validation_report import (Validation, config_overrides, render, textbook_patterns,
                                      validations)
 
-REPORT = ROOT / "docs" / "VALIDATION.md"
+#: The clone's docs/VALIDATION.md; an installed package (no docs/ beside it) writes the report
+#: into its run folder instead.
+REPORT = ROOT / "docs" / "VALIDATION.md" if (ROOT / "docs").is_dir() else None
 DEFAULTS: dict[str, Any] = {"seeds": 10, "configs": "default,calibrated", "report": "",
                             "out": "", "quiet": False}
 
@@ -64,7 +66,7 @@ def validation_report(argv: list[str]) -> list[str]:
         "validate", {"seeds": opts["seeds"], "configs": labels}, overrides)
     results = validate_configs(labels, opts["seeds"], overrides, out_dir, opts["quiet"])
     text = render(results, opts["seeds"], overrides, textbook_patterns(), git_commit())
-    path = Path(opts["report"] or REPORT)
+    path = Path(opts["report"] or REPORT or out_dir / "VALIDATION.md")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return [f"{r.label}: {int(r.summary['pass'].sum())}/{len(r.summary)} patterns in "

@@ -19,8 +19,21 @@ from omegaconf import DictConfig, OmegaConf
 from sim.config import SimConfig
 from sim.params import param
 
-#: The project's ``configs/`` folder (the package is used from a clone of the repository).
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "configs"
+def _config_dir() -> Path:
+    """The project's ``configs/`` folder.
+
+    The installed ``openmarket_configs`` package, else the clone's own folder (a checkout on
+    ``PYTHONPATH`` without an install).
+    """
+    try:
+        import openmarket_configs
+    except ImportError:
+        return Path(__file__).resolve().parents[1] / "configs"
+    return Path(openmarket_configs.__file__).resolve().parent
+
+
+#: The configs every command composes from (``configs/`` in a clone, package data installed).
+CONFIG_DIR = _config_dir()
 
 
 @dataclass

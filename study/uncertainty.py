@@ -33,12 +33,13 @@ import pandas as pd
 import yaml
 
 from sim.config import SimConfig
+from sim.hydra_conf import CONFIG_DIR
 from sim.paths import coerce_at, declared_type, resolve_path, set_path
 from sim.validate import ConfigError, settable_hint, validate
 from study.outcomes import CATALOGUE, Outcome
 
 #: Folder of the uncertainty config group.
-UNCERTAINTY_DIR = Path(__file__).resolve().parents[1] / "configs" / "uncertainty"
+UNCERTAINTY_DIR = CONFIG_DIR / "uncertainty"
 KINDS = ("uncertainties", "levers")
 ENTRY_KEYS = {"path", "range", "values", "log", "source", "rationale", "control", "label"}
 

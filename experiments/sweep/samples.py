@@ -94,9 +94,11 @@ def launch(jobs_file: Path, out_dir: Path, overrides: Sequence[str], quiet: bool
            *([f"hydra.sweeper.max_batch_size={batch_size}"] if batch_size else []),
            *overrides]
     env = dict(os.environ)
-    # the sweeper plugin lives in the repository's hydra_plugins/ namespace folder
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
-    res = subprocess.run(cmd, cwd=ROOT, env=env, text=True,
+    if (ROOT / "hydra_plugins").is_dir():
+        # in a clone, the sweeper plugin lives in the repository's hydra_plugins/ namespace
+        # folder (installed, it is in site-packages with the rest)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    res = subprocess.run(cmd, env=env, text=True,
                          capture_output=quiet)
     if res.returncode != 0:
         tail = ((res.stdout or "")[-3000:] + (res.stderr or "")[-3000:]) if quiet else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import textwrap
 import zlib
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
 
 import matplotlib
@@ -21,9 +20,10 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
+from sim.hydra_conf import CONFIG_DIR
 from study.tables import LEVEL, band, n_runs, to_dates
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "configs" / "scenario"
+SCENARIO_DIR = CONFIG_DIR / "scenario"
 
 # ------------------------------------------------------------------------------ palettes
 #: Okabe & Ito (2008), safe for the common colour-vision deficiencies.

@@ -1,0 +1,1 @@
+"""Hydra sweeper plugin of openmarket-sim: launch a precomputed list of jobs (``samples``)."""

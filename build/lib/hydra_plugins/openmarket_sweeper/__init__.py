@@ -1,0 +1,1 @@
+"""Hydra plugin of openmarket-sim: the ``checked`` sweeper (see ``checked_sweeper``)."""

@@ -1,0 +1,260 @@
+"""Typed configuration of the market model (mirrored by Hydra structured configs).
+
+The dataclasses are the single source of truth for every default. Each field is declared with
+:func:`sim.params.param`, which records its unit, allowed range and source (or the word
+``assumption``). Hydra composes YAML files on top of :class:`SimConfig`, so a misspelt key or a
+value of the wrong type fails at load. The classes are plain (not frozen) because Hydra must be
+able to merge overrides into them; the model never mutates a config: scheduled events build a new
+one with :func:`dataclasses.replace`.
+
+Units: capability is in orders of magnitude (OOM) of effective training compute; gaps are
+reported in months of frontier progress (``capability_oom_per_month``); compute in H100
+equivalents (H100e); prices in USD per million tokens (Mtok); money in billions of USD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List
+
+from sim.enums import BanScope, Bloc, EventKind, Posture, Region
+from sim.params import param
+from sim.roster import default_affinity, default_governments, default_labs
+
+
+@dataclass
+class LabConfig:
+    """One lab: its home bloc, initial state (2025-01) and strategic traits."""
+
+    bloc: Bloc = param(Bloc.US, source="calibration lab.* rows (headquarters)")
+    posture: Posture = param(Posture.closed, source="calibration lab.*.posture rows (2025-01)")
+    compute_h100e: float = param(1e5, lo=0.0, hi=1e8, unit="H100e (bound: ~100x the largest "
+                                 "2025 fleet)",
+                                 source="assumption scaled to compute.share.* rows")
+    lag_months: float = param(6.0, lo=0.0, hi=60.0, unit="months behind the frontier in 2025-01",
+                              source="assumption informed by gap.* rows")
+    openness_bias: float = param(0.0, lo=-5.0, hi=5.0, unit="normalised payoff per unit openness",
+                                 source="assumption: strategic/ideological taste for openness")
+    cloud_capture: float = param(
+        0.2, lo=0.0, hi=1.0, unit="share of own open-model serving revenue",
+        source="assumption: labs with a cloud host more of their open traffic")
+    release_interval_months: int = param(6, lo=1, hi=60, unit="months",
+                                         source="assumption: flagship cadence 2024-2025")
+    release_phase_month: int = param(0, lo=0, hi=59, unit="month of first release decision",
+                                     source="assumption")
+    research_efficiency: float = param(1.0, lo=0.0, hi=3.0, unit="x shared algorithmic progress",
+                                       source="assumption (talent_restrictions lowers it)")
+    derivatives: float = param(1000.0, lo=0.0, unit="derivative models on Hugging Face",
+                               source="assumption scaled from adoption.hf.qwen_derivatives ratios")
+    derivative_propensity: float = param(1.0, lo=0.0, hi=10.0, unit="x derivatives per open user",
+                                         source="assumption fitted to adoption.hf.qwen_derivatives")
+    cash_usd_bn: float = param(5.0, unit="USD bn", source="assumption")
+    closed_api_blocked_regions: List[Region] = param(list, factory=True,
+                                                     source="labs' own terms of service")
+    open_licence_excluded_regions: List[Region] = param(
+        list, factory=True, source="model licences (Tencent-Hunyuan README)")
+
+
+@dataclass
+class GovernmentConfig:
+    """Policy levers of one region's government (each can change by event or adaptive rule)."""
+
+    export_controls: float = param(0.0, lo=0.0, hi=1.0, unit="share of frontier chips denied",
+                                   source="assumption encoding controls.* events")
+    control_leakage: float = param(0.0, lo=0.0, hi=1.0, unit="share of denied chips still obtained",
+                                   source="assumption: smuggling, licensed downgraded chips (H20)")
+    controls_target: List[Bloc] = param(list, factory=True, source="controls.2022-10-07 onwards")
+    bans: Dict[str, BanScope] = param(dict, factory=True, keys=[b.value for b in Bloc],
+                                      source="policy.us.deepseek_device_bans (bloc -> scope)")
+    open_endorsement: float = param(0.0, lo=0.0, hi=1.0, unit="0 none .. 1 national strategy",
+                                    source="policy.* rows; level is an assumption")
+    open_subsidy_usd_bn_per_year: float = param(0.0, lo=0.0, hi=500.0, unit="USD bn per year",
+                                                source="money.eu.investai for the EU scenario")
+    open_release_cost: float = param(0.0, lo=0.0, hi=1.0, unit="0 none .. 1 open release barred",
+                                     source="assumption: regulatory/security cost of open weights")
+    content_rules_cost: float = param(0.0, lo=0.0, hi=1.0, unit="share of API profit",
+                                      source="policy.cn.genai_measures; size is an assumption")
+    adaptive_controls: bool = param(False, source="scenario lever (adaptive_controls)")
+    adaptive_gap_threshold_months: float = param(6.0, lo=0.0, hi=60.0, unit="months",
+                                                 source="assumption")
+    adaptive_step: float = param(0.1, lo=0.0, hi=1.0, unit="controls per review",
+                                 source="assumption")
+    adaptive_review_months: int = param(6, lo=1, hi=60, unit="months", source="assumption")
+
+
+@dataclass
+class ModelConfig:
+    """Time frame and scale of a run."""
+
+    horizon_months: int = param(72, lo=1, hi=600, unit="months",
+                                source="issue: default 2025-01 to 2030-12")
+    start_year: int = param(2025, lo=2000, hi=2100, unit="year", source="calibration 2025-01")
+    n_developers: int = param(10_000, lo=0, hi=10_000_000, unit="developers",
+                              source="assumption: resolution, not a headcount")
+    capability_oom_per_month: float = param(0.1, lo=0.001, hi=1.0, unit="OOM per month",
+                                            source="compute.growth.rest (5x/yr) + ~3x/yr "
+                                                   "algorithmic progress (assumption)")
+
+
+@dataclass
+class DeveloperConfig:
+    """Downstream developers' random-utility model choice (multinomial logit)."""
+
+    region_shares: Dict[str, float] = param(
+        lambda: {"US": 0.25, "CN": 0.25, "EU": 0.15, "ROW": 0.35}, factory=True,
+        source="assumption informed by adoption.hf.downloads_by_country")
+    reconsider_per_month: float = param(0.08, lo=0.0, hi=1.0, unit="share per month",
+                                        source="assumption: rebuilds every ~1 year")
+    capability_weight: float = param(0.25, lo=0.0, hi=10.0, unit="utility per month of capability",
+                                     source="assumption fitted to adoption.* shares")
+    price_sensitivity: float = param(0.45, lo=0.0, hi=10.0, unit="utility per log USD/Mtok",
+                                     source="assumption; adoption.openrouter.price_elasticity "
+                                            "says demand is inelastic")
+    price_sensitivity_sd: float = param(0.6, lo=0.0, hi=5.0, unit="lognormal sigma",
+                                        source="assumption")
+    open_preference: float = param(-2.0, lo=-10.0, hi=10.0, unit="utility",
+                                   source="assumption fitted to adoption.enterprise.open_share")
+    open_preference_sd: float = param(1.5, lo=0.0, hi=10.0, unit="utility", source="assumption")
+    network_effect: float = param(0.4, lo=0.0, hi=5.0, unit="utility per log family share",
+                                  source="assumption")
+    ecosystem_weight: float = param(0.25, lo=0.0, hi=5.0, source="assumption",
+                                    unit="utility per log(1 + derivatives/10k)")
+    switching_cost: float = param(1.5, lo=0.0, hi=20.0, unit="utility", source="assumption")
+    within_family_switch: float = param(0.3, lo=0.0, hi=1.0,
+                                        unit="share of switching cost within a lab's family",
+                                        source="assumption")
+    public_sector_share: float = param(0.05, lo=0.0, hi=1.0, unit="share of developers",
+                                       source="assumption: reach of device bans")
+    affinity: Dict[str, Dict[str, float]] = param(default_affinity, factory=True,
+                                                  unit="utility (region -> bloc)",
+                                                  source="assumption: trust and language")
+    derivatives_per_month: float = param(6e4, lo=0.0, unit="derivatives/month if all on one family",
+                                         source="assumption fitted to adoption.hf.qwen_derivatives")
+
+
+@dataclass
+class LabBehaviourConfig:
+    """Parameters of the labs' boundedly rational posture choice (logit with inertia)."""
+
+    temperature: float = param(0.15, lo=0.001, hi=10.0, unit="normalised payoff",
+                               source="assumption")
+    inertia: float = param(0.3, lo=0.0, hi=10.0, unit="normalised payoff", source="assumption")
+    political_cost: float = param(1.0, lo=0.0, hi=10.0,
+                                  unit="normalised payoff per unit endorsement x closing",
+                                  source="assumption")
+    endorsement_reward: float = param(0.3, lo=0.0, hi=10.0,
+                                      unit="normalised payoff per unit endorsement x openness",
+                                      source="assumption")
+    security_cost: float = param(1.0, lo=0.0, hi=10.0,
+                                 unit="normalised payoff per unit open_release_cost x openness",
+                                 source="assumption")
+    community_value: float = param(0.3, lo=0.0, hi=10.0,
+                                   unit="normalised payoff per unit projected open share",
+                                   source="assumption: talent, reputation, free improvements")
+    hybrid_tier_lag_months: float = param(6.0, lo=0.0, hi=36.0, unit="months behind own flagship",
+                                          source="assumption: Qwen open tier vs Max (lab.alibaba)")
+
+
+@dataclass
+class CapabilityConfig:
+    """Capability dynamics: algorithmic progress, open spillovers, imitation, community gains."""
+
+    algorithmic_oom_per_month: float = param(0.04, lo=0.0, hi=1.0, unit="OOM per month",
+                                             source="assumption: ~3x/yr algorithmic efficiency")
+    open_spillover_oom_per_month: float = param(0.015, lo=0.0, hi=1.0,
+                                                unit="OOM per month at all labs open",
+                                                source="assumption")
+    spillover_half_compute_h100e: float = param(2e5, lo=1.0, unit="H100e",
+                                                source="assumption: absorptive capacity")
+    imitation_open_per_month: float = param(0.08, lo=0.0, hi=1.0, unit="share of gap to best open",
+                                            source="assumption: fine-tune/distil open weights")
+    imitation_closed_per_month: float = param(0.05, lo=0.0, hi=1.0,
+                                              unit="share of gap to frontier",
+                                              source="assumption: papers, distillation of APIs")
+    community_gain_oom: float = param(0.03, lo=0.0, hi=1.0, unit="OOM per log(1 + derivatives/10k)",
+                                      source="assumption")
+
+
+@dataclass
+class ChipsConfig:
+    """Compute supply: investment-driven growth, export controls, domestic substitutes."""
+
+    compute_growth_per_year: float = param(5.0, lo=1.0, hi=20.0, unit="x per year wanted",
+                                           source="compute.growth.rest (Epoch AI)")
+    domestic_chips_per_year: float = param(2e5, lo=0.0, unit="chips per year (2025)",
+                                           source="chips.ascend.production")
+    domestic_supply_growth_per_year: float = param(1.8, lo=1.0, hi=10.0, unit="x per year",
+                                                   source="assumption")
+    domestic_perf_rel_h100: float = param(0.6, lo=0.0, hi=2.0, unit="H100e per chip",
+                                          source="chips.ascend910c.rel_h100")
+    domestic_share_to_labs: float = param(0.5, lo=0.0, hi=1.0, unit="share of domestic output",
+                                          source="assumption")
+    usd_per_h100e: float = param(3e4, lo=1.0, unit="USD per H100e of capacity",
+                                 source="assumption: H100 price incl. share of cluster")
+    opex_usd_per_h100e_month: float = param(1460.0, lo=0.0, unit="USD per H100e-month",
+                                            source="compute.deepseek_v3.cost (2 USD per GPU-hour)")
+
+
+@dataclass
+class MarketConfig:
+    """Prices and demand."""
+
+    hosting_usd_per_mtok: float = param(0.8, lo=0.0, unit="USD per Mtok at the 2025-01 frontier",
+                                        source="price.deepseek.v3 blended, scaled to frontier")
+    cost_decline_per_year: float = param(10.0, lo=1.0, hi=1000.0,
+                                         unit="x cheaper per year at fixed capability",
+                                         source="price.decline.llmflation (Epoch: 9-900)")
+    cost_capability_elasticity: float = param(0.58, lo=0.0, hi=5.0, unit="log10 cost per OOM",
+                                              source="assumption: frontier price halves yearly")
+    premium_floor: float = param(3.0, lo=0.0, hi=100.0, unit="markup at parity",
+                                 source="assumption: brand, support, indemnity")
+    premium_max: float = param(30.0, lo=0.0, hi=1000.0, unit="markup at a large lead",
+                               source="price.ratio.closed_open (10-30)")
+    premium_gap_scale_months: float = param(4.0, lo=0.01, hi=120.0, unit="months",
+                                            source="assumption")
+    token_demand_mtok_per_month: float = param(2e8, lo=0.0, unit="Mtok per month (2025-01)",
+                                               source="assumption scaled to money.openai.revenue")
+    demand_growth_per_year: float = param(4.0, lo=0.0, hi=100.0, unit="x per year",
+                                          source="assumption")
+
+
+@dataclass
+class EventConfig:
+    """A scheduled event: at ``month`` (0 = first month) apply ``kind`` to ``target``.
+
+    lab_posture: ``target`` is a lab name, ``value`` a posture (open/hybrid/closed).
+    set: ``target`` is a dotted parameter path (``governments.US.export_controls``,
+    ``labs.deepseek.research_efficiency``, ``chips.domestic_perf_rel_h100``,
+    ``governments.US.bans.CN``) and ``value`` its new value.
+    """
+
+    month: int = 0
+    kind: EventKind = EventKind.set
+    target: str = ""
+    value: Any = None
+    note: str = ""
+
+
+@dataclass
+class SimConfig:
+    """Everything a run needs; ``SimConfig()`` is the calibrated 2025-01 baseline."""
+
+    seed: int = param(0, lo=0, hi=2**32 - 1, source="run setting")
+    model: ModelConfig = field(default_factory=ModelConfig)
+    developers: DeveloperConfig = field(default_factory=DeveloperConfig)
+    lab_behaviour: LabBehaviourConfig = field(default_factory=LabBehaviourConfig)
+    capability: CapabilityConfig = field(default_factory=CapabilityConfig)
+    chips: ChipsConfig = field(default_factory=ChipsConfig)
+    market: MarketConfig = field(default_factory=MarketConfig)
+    labs: Dict[str, LabConfig] = field(default_factory=lambda: default_labs(LabConfig))
+    governments: Dict[str, GovernmentConfig] = field(
+        default_factory=lambda: default_governments(GovernmentConfig))
+    events: Dict[str, EventConfig] = field(default_factory=dict)
+    #: Names of the scenario files composed into this config (their keys, in order).
+    scenario_parts: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> str:
+        """Scenario label: the composed scenario names joined by ``+`` (``baseline`` if none)."""
+        return "+".join(self.scenario_parts) or "baseline"
+

@@ -1,0 +1,335 @@
+"""Observed 2024-2025 patterns as calibration targets, each with a tolerance and a measurement.
+
+The figures come from ``docs/calibration/facts.csv`` (keys in :attr:`Target.source`); the list of
+patterns from ``docs/calibration/README.md``. A target has a point value (what the calibration
+aims at) and a tolerance band ``[lo, hi]`` (what counts as reproducing the pattern: the mean
+across seeds must lie inside it). Each target says how to measure it from one run's tidy results
+table (:func:`measure_run`), always in 2025 (months 0-11), so runs need
+``model.horizon_months >= 12``.
+
+The distance of a model to the targets (:func:`distance`) sums squared normalised deviations of
+the seed means from the point values, each deviation divided by the distance from the point
+value to the band edge on its side (so a value on the edge of its band counts 1), in log space
+for ratios. Calibration (``experiments.calibrate``) minimises it; the validation report
+(``experiments.validate_report``) lists every target with the model's value and pass/fail.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from study.outcomes import CATALOGUE, Outcome
+
+#: Months of the results table that are 2025 (month 0 = 2025-01).
+YEAR_2025 = list(range(12))
+#: Headline outcomes the measurements read (from the catalogue :mod:`study.outcomes`).
+OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE = (
+    CATALOGUE[name] for name in ("open_closed_gap", "us_china_gap", "open_share", "cn_open_share"))
+#: Per-lab metrics the measurements read.
+LAB_METRICS = ["derivatives", "lab_price_usd_per_mtok", "lab_capability", "lab_openness",
+               "lab_compute_h100e"]
+#: Metrics the measurements read.
+TARGET_METRICS = [o.metric for o in (OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE)] \
+    + LAB_METRICS
+#: Horizon a run needs for every target to be measurable.
+HORIZON_MONTHS = 12
+
+#: Postures observed by late 2025 (allowed set per lab; calibration lab.<name>.posture rows).
+OBSERVED_POSTURES: dict[str, tuple[str, ...]] = {
+    "openai": ("closed", "hybrid"),    # closed frontier; gpt-oss open weights 2025-08
+    "google": ("hybrid",),             # Gemini closed, Gemma open
+    "anthropic": ("closed",),          # no open weights
+    "meta": ("open", "hybrid"),        # Llama 4 open; next flagship reportedly closed
+    "xai": ("closed", "hybrid"),       # frontier closed; older Grok weights released
+    "mistral": ("hybrid", "open"),     # mixed; Mistral 3 Apache-2.0
+    "deepseek": ("open",),             # MIT
+    "alibaba": ("hybrid",),            # Qwen open, Max API-only
+    "baidu": ("open", "hybrid"),       # ERNIE 4.5 open since 2025-06-30 (closed before)
+    "tencent": ("open",),              # Hunyuan, restrictive licence
+    "moonshot": ("open",),             # Kimi K2 2025-07
+    "minimax": ("open",),              # MiniMax-M1
+    "zhipu": ("open",),                # GLM-4.5
+}
+_OPENNESS = {"closed": 0.0, "hybrid": 0.5, "open": 1.0}
+
+
+def _series(df: pd.DataFrame, o: Outcome) -> pd.Series:
+    sel = df[(df.metric == o.metric) & (df.region == o.region) & (df.bloc == o.bloc)
+             & (df["lab"] == o.lab)]
+    return sel.groupby("month")["value"].mean()
+
+
+def _mean_at(df: pd.DataFrame, o: Outcome, months: Sequence[int]) -> float:
+    s = _series(df, o)
+    s = s[s.index.isin(list(months))]
+    return float(s.mean()) if len(s) else float("nan")
+
+
+def _labs_at(df: pd.DataFrame, metric: str, month: int) -> pd.Series:
+    sel = df[(df.metric == metric) & (df.month == month) & (df["lab"] != "")]
+    return sel.groupby("lab")["value"].mean()
+
+
+def open_closed_gap(df: pd.DataFrame) -> float:
+    """Mean open-closed capability gap, 2025-01..2025-10 (months)."""
+    return _mean_at(df, OPEN_CLOSED_GAP, range(10))
+
+
+def us_china_gap_mid(df: pd.DataFrame) -> float:
+    """US-China frontier gap in 2025-07 (months)."""
+    return _mean_at(df, US_CHINA_GAP, [6])
+
+
+def us_china_gap_change(df: pd.DataFrame) -> float:
+    """Change of the US-China gap over 2025 (2025-12 minus 2025-01, months)."""
+    s = _series(df, US_CHINA_GAP)
+    return float(s.get(11, np.nan) - s.get(0, np.nan))
+
+
+def open_share_late(df: pd.DataFrame) -> float:
+    """Global open-weight share of developers, 2025-11..12."""
+    return _mean_at(df, OPEN_SHARE, [10, 11])
+
+
+def cn_open_share(df: pd.DataFrame) -> float:
+    """Global share of developers on Chinese open models, mean of 2025-01..2025-11."""
+    return _mean_at(df, CN_OPEN_SHARE, range(11))
+
+
+def cn_open_share_growth(df: pd.DataFrame) -> float:
+    """Growth of the Chinese open share over 2025: mean of 2025-11..12 over 2025-01 (x)."""
+    s = _series(df, CN_OPEN_SHARE)
+    start = s.get(0, np.nan)
+    return float(s[s.index.isin([10, 11])].mean() / start) if start > 0 else float("nan")
+
+
+def _derivs(df: pd.DataFrame, month: int = 5) -> pd.Series:
+    return _labs_at(df, "derivatives", month)
+
+
+def qwen_llama_ratio(df: pd.DataFrame) -> float:
+    """Qwen (alibaba) over Llama (meta) derivative count in 2025-06."""
+    d = _derivs(df)
+    return float(d.get("alibaba", np.nan) / d.get("meta", np.nan)) if d.get("meta", 0) > 0 \
+        else float("nan")
+
+
+def deepseek_llama_ratio(df: pd.DataFrame) -> float:
+    """DeepSeek over Llama (meta) derivative count in 2025-06."""
+    d = _derivs(df)
+    return float(d.get("deepseek", np.nan) / d.get("meta", np.nan)) if d.get("meta", 0) > 0 \
+        else float("nan")
+
+
+def qwen_largest(df: pd.DataFrame) -> float:
+    """1 if Qwen (alibaba) is the largest derivative family in 2025-06, else 0."""
+    d = _derivs(df)
+    return float(len(d) > 0 and d.idxmax() == "alibaba")
+
+
+def closed_open_price_ratio(df: pd.DataFrame) -> float:
+    """Median over 2025 of the best closed flagship's price over the best open flagship's."""
+    sel = df[df.metric.isin(["lab_price_usd_per_mtok", "lab_capability", "lab_openness"])
+             & df.month.isin(YEAR_2025)]
+    wide = sel.pivot_table(index=["month", "lab"], columns="metric", values="value")
+    ratios = []
+    for _, m in wide.groupby(level="month"):
+        closed = m[m["lab_openness"] < 1.0]
+        opened = m[m["lab_openness"] >= 1.0]
+        if len(closed) and len(opened):
+            best_c = closed["lab_capability"].idxmax()
+            best_o = opened["lab_capability"].idxmax()
+            ratios.append(closed.loc[best_c, "lab_price_usd_per_mtok"]
+                          / opened.loc[best_o, "lab_price_usd_per_mtok"])
+    return float(np.median(ratios)) if ratios else float("nan")
+
+
+def _bloc_of(df: pd.DataFrame) -> dict[str, str]:
+    from sim.roster import LAB_TABLE
+    return {name: row[0].value for name, row in LAB_TABLE.items()}
+
+
+def china_compute_share(df: pd.DataFrame) -> float:
+    """Chinese labs' share of the modelled labs' compute in 2025-05."""
+    c = _labs_at(df, "lab_compute_h100e", 4)
+    bloc = _bloc_of(df)
+    cn = sum(v for lab, v in c.items() if bloc.get(lab) == "CN")
+    return float(cn / c.sum()) if c.sum() > 0 else float("nan")
+
+
+def china_compute_growth(df: pd.DataFrame) -> float:
+    """Yearly growth of the largest Chinese lab's compute over 2025 (x per year)."""
+    bloc = _bloc_of(df)
+    start, end = _labs_at(df, "lab_compute_h100e", 0), _labs_at(df, "lab_compute_h100e", 11)
+    cn = [lab for lab in start.index if bloc.get(lab) == "CN"]
+    if not cn:
+        return float("nan")
+    a, b = start[cn].max(), end[cn].max()
+    return float((b / a) ** (12 / 11)) if a > 0 else float("nan")
+
+
+def posture_agreement(df: pd.DataFrame) -> float:
+    """Share of labs whose posture in 2025-12 is one observed for them by late 2025."""
+    o = _labs_at(df, "lab_openness", 11)
+    hits = [any(np.isclose(o[lab], _OPENNESS[p]) for p in allowed)
+            for lab, allowed in OBSERVED_POSTURES.items() if lab in o.index]
+    return float(np.mean(hits)) if hits else float("nan")
+
+
+@dataclass(frozen=True)
+class Target:
+    """An observed pattern the model should reproduce.
+
+    Attributes:
+        name: identifier.
+        pattern: the pattern in words.
+        value: point value the calibration aims at.
+        lo: lower end of the tolerance band (may be -inf).
+        hi: upper end of the tolerance band (may be inf).
+        unit: unit of the measurement.
+        source: keys of ``docs/calibration/facts.csv`` the target comes from.
+        measure: one run's tidy table -> the measured value.
+        log: compare in log space (ratios).
+        scale: deviation counted as 1 on a side whose band edge is infinite.
+        note: caveats (self-selected samples, counting methods).
+    """
+
+    name: str
+    pattern: str
+    value: float
+    lo: float
+    hi: float
+    unit: str
+    source: str
+    measure: Callable[[pd.DataFrame], float]
+    log: bool = False
+    scale: float = 1.0
+    note: str = ""
+
+    def passes(self, mean: float) -> bool:
+        """True if ``mean`` lies inside the tolerance band."""
+        return bool(np.isfinite(mean) and self.lo <= mean <= self.hi)
+
+    def deviation(self, mean: float) -> float:
+        """Signed deviation from the point value in units of the band's half-width on that side.
+
+        On the band's edge the deviation is +-1; NaN counts as a large deviation (5).
+        """
+        if not np.isfinite(mean) or (self.log and mean <= 0):
+            return 5.0
+        f = math.log if self.log else (lambda v: v)
+        v, t = f(mean), f(self.value)
+        edge = self.hi if mean >= self.value else self.lo
+        width = abs(f(edge) - t) if np.isfinite(edge) and (not self.log or edge > 0) \
+            else self.scale
+        return (v - t) / max(width, 1e-12)
+
+    def band(self) -> str:
+        """The tolerance band as text."""
+        def fmt(v: float) -> str:
+            return f"{v:.3g}"
+        if not np.isfinite(self.lo):
+            return f"<= {fmt(self.hi)}"
+        if not np.isfinite(self.hi):
+            return f">= {fmt(self.lo)}"
+        return f"{fmt(self.lo)} .. {fmt(self.hi)}"
+
+
+INF = float("inf")
+TARGETS: list[Target] = [
+    Target("open_closed_gap", "Best open model trails the best closed model by ~3.5 months "
+           "in 2025", 3.5, 1.1, 5.3, "months (mean 2025-01..10)", "gap.open_closed.2025",
+           open_closed_gap, note="Epoch AI 90% CI 1.1-5.3 months"),
+    Target("us_china_gap", "Chinese frontier a few months behind the US by mid-2025", 3.0,
+           1.0, 7.0, "months (2025-07)", "gap.us_china.artificial_analysis", us_china_gap_mid,
+           note="under 3 months (Artificial Analysis, as reported); 3-7 months in the "
+                "calibration README"),
+    Target("us_china_gap_shrinks", "The US-China gap shrinks during 2025", -1.0, -INF, 0.0,
+           "months (2025-12 minus 2025-01)", "gap.us_china.artificial_analysis",
+           us_china_gap_change, scale=1.0),
+    Target("open_share", "Open-weight models serve a sizeable minority of usage by late 2025",
+           0.22, 0.11, 0.33, "share of developers (2025-11..12)",
+           "adoption.openrouter.open_share; adoption.enterprise.open_share", open_share_late,
+           note="band from enterprise workloads (11-19%) to router tokens (33%, skewed to "
+                "cheap open models)"),
+    Target("cn_open_share", "Chinese open models ~13% of usage on average over 2025", 0.13,
+           0.06, 0.25, "share of developers (mean 2025-01..11)",
+           "adoption.openrouter.chinese_open_share", cn_open_share,
+           note="router tokens; weekly peaks near 30%"),
+    Target("cn_open_share_growth", "Chinese open models' share rises steeply through 2025",
+           2.0, 1.3, INF, "x (2025-11..12 over 2025-01)",
+           "adoption.openrouter.chinese_open_share", cn_open_share_growth, log=True,
+           scale=math.log(2.0), note="from a few percent at end-2024"),
+    Target("qwen_llama_derivatives", "Qwen the largest derivative family by mid-2025, several "
+           "times Llama's", 4.2, 2.5, 7.0, "ratio of derivative counts (2025-06)",
+           "adoption.hf.qwen_derivatives", qwen_llama_ratio, log=True,
+           note="113k vs 27k; counts differ by counting method: ratios only"),
+    Target("deepseek_llama_derivatives", "DeepSeek's derivative family a fraction of Llama's",
+           0.22, 0.1, 0.5, "ratio of derivative counts (2025-06)",
+           "adoption.hf.qwen_derivatives", deepseek_llama_ratio, log=True,
+           note="6k vs 27k"),
+    Target("qwen_largest_family", "Qwen is the largest derivative family in mid-2025", 1.0,
+           0.8, 1.0, "share of seeds (2025-06)", "adoption.hf.qwen_derivatives", qwen_largest),
+    Target("closed_open_price_ratio", "Closed frontier APIs priced 10-30x above comparable "
+           "open models", 17.3, 10.0, 30.0, "x (median over 2025)", "price.ratio.closed_open",
+           closed_open_price_ratio, log=True,
+           note="best closed flagship vs best open flagship; R1 vs o1 ~27"),
+    Target("china_compute_share", "China holds ~5-15% of AI compute", 0.12, 0.05, 0.2,
+           "share of the labs' compute (2025-05)", "compute.share.china",
+           china_compute_share, note="Epoch AI: 15% of GPU-cluster performance"),
+    Target("china_compute_growth", "Chinese labs scale compute ~3x a year (vs ~5x elsewhere)",
+           3.0, 2.0, 4.5, "x per year (largest Chinese lab, 2025)", "compute.growth.china",
+           china_compute_growth, log=True),
+    Target("postures", "Which labs are open by late 2025 (Anthropic closed, DeepSeek, Moonshot, "
+           "Zhipu, MiniMax open, Alibaba hybrid, Baidu opened, ...)", 1.0, 0.8, 1.0,
+           "share of labs in an observed posture (2025-12)", "lab.*.posture",
+           posture_agreement),
+]
+TARGETS_BY_NAME = {t.name: t for t in TARGETS}
+
+
+def measure_run(df: pd.DataFrame, targets: Sequence[Target] = TARGETS) -> dict[str, float]:
+    """Every target's measurement from one run's tidy table (needs months 0-11)."""
+    if len(df) and df.month.max() < HORIZON_MONTHS - 1:
+        raise ValueError(f"targets need months 0-{HORIZON_MONTHS - 1} (a run of at least "
+                         f"{HORIZON_MONTHS} months); got {df.month.max() + 1}")
+    df = df[df.month < HORIZON_MONTHS]
+    return {t.name: t.measure(df) for t in targets}
+
+
+def measure_runs(df: pd.DataFrame, targets: Sequence[Target] = TARGETS,
+                 by: Sequence[str] = ("run_id", "seed")) -> pd.DataFrame:
+    """Measurements of every run in a (collected) table: one row per run, a column per target."""
+    rows = []
+    for key, run in df.groupby(list(by), sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(by, key, strict=True)), **measure_run(run, targets)})
+    return pd.DataFrame(rows)
+
+
+def summarise(values: pd.DataFrame, targets: Sequence[Target] = TARGETS) -> pd.DataFrame:
+    """Per target: band, the mean across runs with its spread (sd, 5-95%), deviation, pass."""
+    rows = []
+    for t in targets:
+        v = values[t.name].astype(float)
+        ok = v.dropna()
+        mean = float(ok.mean()) if len(ok) else float("nan")
+        rows.append({"target": t.name, "pattern": t.pattern, "value": t.value, "lo": t.lo,
+                     "hi": t.hi, "band": t.band(), "unit": t.unit, "source": t.source,
+                     "n": len(ok), "mean": mean,
+                     "sd": float(ok.std(ddof=1)) if len(ok) > 1 else float("nan"),
+                     "p5": float(ok.quantile(0.05)) if len(ok) else float("nan"),
+                     "p95": float(ok.quantile(0.95)) if len(ok) else float("nan"),
+                     "deviation": t.deviation(mean), "pass": t.passes(mean)})
+    return pd.DataFrame(rows)
+
+
+def distance(summary: pd.DataFrame, cap: float = 25.0) -> float:
+    """Calibration loss: mean of the squared deviations (each capped at ``cap``)."""
+    d = np.minimum(summary["deviation"].to_numpy(dtype=float) ** 2, cap)
+    return float(d.mean())
