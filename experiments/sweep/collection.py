@@ -310,8 +310,9 @@ def collect_text(sweep_dir: Path, figures: bool = True, summary: bool = True) ->
         table = pd.read_csv(report.summary, keep_default_na=False,
                             na_values={"effect_mean": [""], "effect_lo": [""],
                                        "effect_hi": [""]})
-        with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-            text += ("\n\nfinal month: mean across seeds (paired effect vs baseline; * = 90% CI "
-                     "excludes 0; intervals in scenario_summary.csv)\n"
-                     + comparison_table(table, compact=True).to_string())
+        month = int(table.month.max())
+        text += (f"\n\nmonth {month} (the last): mean across seeds, shares in % (in brackets: "
+                 "paired effect vs baseline, of shares in percentage points, pp; * = its 90% CI "
+                 "excludes 0; intervals in scenario_summary.csv)\n"
+                 + comparison_table(table, month, compact=True).to_string(line_width=120))
     return text
