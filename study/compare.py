@@ -112,14 +112,14 @@ def comparison_table(summary: pd.DataFrame, month: int | None = None,
                      compact: bool = False) -> pd.DataFrame:
     """Key outcomes per scenario (and swept value) in one month: mean and paired effect (text).
 
-    One row per scenario and set of swept parameter values (the parameters are index levels
-    after the scenario). Shares are shown in percent and their effects in percentage points.
-    With ``compact``, each cell is ``mean (effect)`` with a ``*`` when the 90% interval of the
-    effect excludes zero, and columns have the catalogue's short names (for a terminal);
-    otherwise the catalogue's labels and the interval of the effect in brackets.
+    One row per scenario and set of swept parameter values (the parameters that take several
+    values are index levels after the scenario). Shares are shown in percent and their effects
+    in percentage points. With ``compact``, each cell is ``mean (effect)`` with a ``*`` when the
+    90% interval of the effect excludes zero, and columns have the catalogue's short names (for
+    a terminal); otherwise the catalogue's labels and the interval of the effect in brackets.
     """
     month = summary.month.max() if month is None else month
-    params = summary_params(summary)
+    params = [p for p in summary_params(summary) if summary[p].nunique() > 1]  # swept, not set
     keys = ["scenario", *params]
     rows: dict[tuple, dict[str, str]] = {}
     for o in select(TABLE):
