@@ -64,3 +64,25 @@ def test_collected_table_is_as_readable_as_every_other_output(swept):
     os.umask(umask)
     for path in (out / COLLECTED, out / SUMMARY, run):
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path
+
+
+def test_terminal_table_uses_percent_percentage_points_and_plain_names():
+    from study.compare import comparison_table
+
+    rows = []
+    for scenario, effect in (("baseline", float("nan")), ("alibaba_closes", -0.05)):
+        for metric, region, bloc, mean in (("open_share", "global", "", 0.527),
+                                           ("bloc_share", "global", "CN", 0.3),
+                                           ("bloc_share", "ROW", "CN", 0.25),
+                                           ("us_china_gap_months", "", "", 7.25)):
+            rows.append({"scenario": scenario, "metric": metric, "region": region, "bloc": bloc,
+                         "lab": "", "month": 23, "n_seeds": 5, "mean": mean, "lo": mean,
+                         "hi": mean, "effect_mean": effect, "effect_lo": effect - 0.01,
+                         "effect_hi": effect + 0.01})
+    text = comparison_table(pd.DataFrame(rows), compact=True).to_string()
+    for name in ("open-weight share of developers", "developers on Chinese models",
+                 "rest of world on Chinese models", "US-China gap (months)"):
+        assert name in text
+    assert "52.7%" in text and "(-5.0 pp)*" in text and "7.25" in text
+    assert "RoW" not in text and "on CN" not in text and "0.527" not in text
+    assert list(comparison_table(pd.DataFrame(rows)).index) == ["baseline", "alibaba_closes"]
