@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit  # the t quantile; scipy.stats takes 0.4 s longer to import
 
-from study.outcomes import KEY, select
+from study.outcomes import KEY, TABLE, select
+from study.tables import dim_column
 
 BASELINE = "baseline"
 DIMS = ["metric", "region", "bloc", "lab"]
@@ -97,29 +98,53 @@ def _summary(df: pd.DataFrame, params: list[str], level: float) -> pd.DataFrame:
                      how="left")
 
 
+#: Columns of :func:`scenario_summary` other than the swept parameters.
+SUMMARY_COLUMNS = ["scenario", *DIMS, "month", "n_seeds", "mean", "lo", "hi", "effect_mean",
+                   "effect_lo", "effect_hi"]
+
+
+def summary_params(summary: pd.DataFrame) -> list[str]:
+    """The swept parameter columns of a scenario summary (every column but the standard ones)."""
+    return [c for c in summary.columns if c not in SUMMARY_COLUMNS]
+
+
 def comparison_table(summary: pd.DataFrame, month: int | None = None,
                      compact: bool = False) -> pd.DataFrame:
-    """Key outcomes per scenario in one month: mean across seeds and paired effect (text).
+    """Key outcomes per scenario (and swept value) in one month: mean and paired effect (text).
 
-    With ``compact``, each cell is ``mean (effect)`` with a ``*`` when the 90% interval of the
-    effect excludes zero, and columns have short names (for a terminal).
+    One row per scenario and set of swept parameter values (the parameters that take several
+    values are index levels after the scenario). Shares are shown in percent and their effects
+    in percentage points. With ``compact``, each cell is ``mean (effect)`` with a ``*`` when the
+    90% interval of the effect excludes zero, and columns have the catalogue's short names (for
+    a terminal); otherwise the catalogue's labels and the interval of the effect in brackets.
     """
     month = summary.month.max() if month is None else month
-    rows = {}
-    for o in select(KEY):
-        label = o.short if compact else o.label
-        sel = summary[(summary.metric == o.metric) & (summary.region == o.region)
-                      & (summary.bloc == o.bloc) & (summary.lab == "") & (summary.month == month)]
-        for r in sel.itertuples():
-            cell = f"{r.mean:.3g}"
-            if np.isnan(r.effect_mean):
-                pass
-            elif compact:
-                star = "*" if r.effect_lo > 0 or r.effect_hi < 0 else " "
-                cell += f" ({r.effect_mean:+.2g}){star}"
-            else:
-                cell += f" ({r.effect_mean:+.2g} [{r.effect_lo:+.2g}, {r.effect_hi:+.2g}])"
-            rows.setdefault(r.scenario, {})[label] = cell
+    params = [p for p in summary_params(summary) if summary[p].nunique() > 1]  # swept, not set
+    keys = ["scenario", *params]
+    rows: dict[tuple, dict[str, str]] = {}
+    for o in select(TABLE):
+        sel = summary[(summary.metric == o.metric) & (dim_column(summary.region) == o.region)
+                      & (dim_column(summary.bloc) == o.bloc) & (dim_column(summary.lab) == "")
+                      & (summary.month == month)]
+        for r in sel.to_dict("records"):
+            rows.setdefault(tuple(r[k] for k in keys), {})[o.short if compact else o.label] = \
+                _cell(o, r, compact)
     table = pd.DataFrame.from_dict(rows, orient="index")
-    order = sorted(table.index, key=lambda s: (s != BASELINE, s))
-    return table.loc[order]
+    if table.empty:
+        return table
+    table.index = pd.MultiIndex.from_tuples(table.index, names=keys)
+    order = sorted(table.index, key=lambda k: (k[0] != BASELINE, k[0], *k[1:]))
+    table = table.loc[order]
+    return table.droplevel(list(range(1, len(keys)))) if not params else table
+
+
+def _cell(o, r: dict, compact: bool) -> str:
+    """One cell of :func:`comparison_table`: the mean, and the effect with its interval or star."""
+    cell = o.shown(r["mean"])
+    if np.isnan(r["effect_mean"]):
+        return cell
+    if compact:
+        star = "*" if r["effect_lo"] > 0 or r["effect_hi"] < 0 else " "
+        return f"{cell} ({o.shown_change(r['effect_mean'])}){star}"
+    return (f"{cell} ({o.shown_change(r['effect_mean'])} [{o.shown_change(r['effect_lo'])}, "
+            f"{o.shown_change(r['effect_hi'])}])")

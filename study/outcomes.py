@@ -87,6 +87,14 @@ class Outcome:
         """``(metric, region, bloc, label, unit)``: what a figure panel of a sweep draws."""
         return (self.metric, self.region, self.bloc, self.label, self.unit)
 
+    def shown(self, value: float) -> str:
+        """A value as tables show it: shares in percent (``52.7%``), others to 3 digits."""
+        return f"{100 * value:.1f}%" if self.share else f"{value:.3g}"
+
+    def shown_change(self, change: float) -> str:
+        """A difference as tables show it: of shares in percentage points (``+1.3 pp``)."""
+        return f"{100 * change:+.1f} pp" if self.share else f"{change:+.2g}"
+
     def in_final_month(self) -> Outcome:
         """This outcome as the analyses of each run's final month name it (label: ``final``)."""
         return dataclasses.replace(self, label=self.final)
@@ -95,31 +103,40 @@ class Outcome:
 #: Every headline outcome, by name.
 CATALOGUE: dict[str, Outcome] = {o.name: o for o in [
     Outcome("open_share", "open_share", "Open-weight share of developers (global)", "share",
-            short="open share", summary="open-weight share of developers (global)",
+            short="open-weight share of developers",
+            summary="open-weight share of developers (global)",
             final="Final open-weight share of developers (global)",
             brief="Developers on open-weight models", axis="share of developers worldwide",
             region="global"),
     Outcome("cn_open_share", "open_bloc_share", "Developers on Chinese open models (global)",
-            "share", short="on CN open", summary="developers on Chinese open models (global)",
+            "share", short="developers on Chinese open models",
+            summary="developers on Chinese open models (global)",
             final="Developers on Chinese open models (global, final)",
             brief="Developers on Chinese open models", axis="share of developers worldwide",
             region="global", bloc="CN"),
+    Outcome("cn_share", "bloc_share", "Developers on Chinese models (global)", "share",
+            short="developers on Chinese models", summary="developers on Chinese models (global)",
+            final="Developers on Chinese models (global, final)",
+            brief="Developers on Chinese models", axis="share of developers worldwide",
+            region="global", bloc="CN"),
     Outcome("row_cn_share", "bloc_share", "Rest-of-world developers on Chinese models", "share",
-            short="RoW on CN", summary="rest-of-world developers on Chinese models",
+            short="rest of world on Chinese models",
+            summary="rest-of-world developers on Chinese models",
             final="Rest-of-world developers on Chinese models (final)", region="ROW",
             bloc="CN"),
     Outcome("us_china_gap", "us_china_gap_months", "US-China capability gap", "months",
-            short="US-CN gap (mo)", summary="US-China capability gap (months)",
+            short="US-China gap (months)", summary="US-China capability gap (months)",
             final="US-China capability gap (final)", axis="months of frontier progress"),
     Outcome("open_closed_gap", "open_closed_gap_months", "Open-closed capability gap", "months",
             summary="open-closed capability gap (months)",
             final="Open-closed capability gap (final)",
             axis="months the best open model trails"),
     Outcome("closed_premium", "closed_price_premium", "Closed price premium",
-            "closed price / serving cost (x)", short="premium (x)",
+            "closed price / serving cost (x)", short="closed price premium (x cost)",
             summary="closed price premium (x serving cost)", final="Closed price premium (final)",
             axis="closed API price / serving cost (x)"),
-    Outcome("open_labs", "n_open_labs", "Labs with an open posture", "labs", short="open labs",
+    Outcome("open_labs", "n_open_labs", "Labs with an open posture", "labs",
+            short="labs with an open posture",
             summary="labs with open posture"),
     Outcome("cn_chip_access", "chip_access", "China's access to frontier chips",
             "share of wanted chips obtained", summary="China chip access (share of wanted)",
@@ -131,9 +148,13 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in [
             "openness (0 closed, 0.5 hybrid, 1 open)", bloc="CN"),
 ]}
 
-#: The key outcomes of a scenario comparison, in the order of its table and figure panels.
+#: The key outcomes of a scenario comparison, in the order of its figure panels.
 KEY = ("open_share", "cn_open_share", "row_cn_share", "us_china_gap", "closed_premium",
        "open_labs")
+#: The columns of the terminal's comparison table (:func:`study.compare.comparison_table`): the
+#: key outcomes and, first of the questions users ask, the global share on Chinese models.
+TABLE = ("open_share", "cn_share", "cn_open_share", "row_cn_share", "us_china_gap",
+         "closed_premium", "open_labs")
 
 
 def select(names: Iterable[str]) -> list[Outcome]:

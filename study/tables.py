@@ -82,6 +82,21 @@ def n_runs(df: pd.DataFrame) -> int:
     return int(df.groupby(["scenario", "seed"]).ngroups) if "seed" in df.columns else 1
 
 
+def runs_per(df: pd.DataFrame, by: Sequence[str]) -> str:
+    """Runs in each group of ``by`` in words: ``"20"``, or ``"18-20"`` where groups differ.
+
+    Runs are counted by ``run_id``, else by ``seed`` (one run per seed in a group).
+    """
+    run = "run_id" if "run_id" in df.columns else "seed" if "seed" in df.columns else None
+    if run is None or df.empty:
+        return "1"
+    by = [c for c in by if c in df.columns]
+    counts = df.groupby(by, observed=True)[run].nunique() if by else pd.Series(
+        [df[run].nunique()])
+    low, high = int(counts.min()), int(counts.max())
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
 def default_lab_blocs() -> dict[str, str]:
     """Home bloc of every lab of the default roster (``{"deepseek": "CN", ...}``)."""
     from sim.config import SimConfig

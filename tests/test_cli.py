@@ -32,6 +32,9 @@ def test_single_run_writes_table_config_figures_and_summary(tmp_path):
     assert (out / "postures.png").exists()
     assert (out / ".hydra" / "config.yaml").exists()
     assert "open-weight share of developers" in res.stdout
+    assert "alibaba_closes, seed 3" in res.stdout  # the summary says which run it shows
+    assert "developers on Chinese models (global)" in res.stdout
+    assert "%" in next(ln for ln in res.stdout.splitlines() if "open-weight share" in ln)
     assert "Step" not in (out / "run.log").read_text()  # Mesa's per-step log is silenced
 
 
@@ -44,6 +47,9 @@ def test_single_run_writes_table_config_figures_and_summary(tmp_path):
     ("developers.reconsider_per_month=abc", "developers.reconsider_per_month"),
     ("labs.openai.posture=ajar", "open, hybrid, closed"),
     ("model.horizn_months=3", "horizon_months"),
+    # listed by --help, but read by the analyses, not by a run
+    ("+uncertainty=default", "read by experiments.sensitivity"),
+    ("uncertainty=default", "read by experiments.sensitivity"),
 ])
 def test_bad_input_is_one_clear_error_and_writes_nothing(tmp_path, override, expected):
     out = tmp_path / "run"

@@ -8,6 +8,7 @@ wheel, install it into a bare folder and run the console script from another fol
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -59,8 +60,14 @@ def test_console_passes_the_exit_code_of_the_command(capsys):
 def installed(tmp_path_factory) -> Path:
     """The wheel built from this clone, installed (without dependencies) into a bare folder."""
     tmp = tmp_path_factory.mktemp("wheel")
+    # built from a copy: setuptools leaves build/ in the source folder, and a stale build/lib
+    # could put deleted modules into the wheel
+    source = tmp / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv*", "outputs", "multirun", "build", "*.egg-info", "__pycache__",
+        ".pytest_cache", ".ruff_cache", ".hypothesis"))
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                            str(tmp / "dist"), str(ROOT)], capture_output=True, text=True)
+                            str(tmp / "dist"), str(source)], capture_output=True, text=True)
     assert build.returncode == 0, build.stderr[-3000:]
     wheel = next((tmp / "dist").glob("openmarket_sim-*.whl"))
     target = tmp / "site"

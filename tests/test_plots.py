@@ -144,8 +144,9 @@ def test_palettes_are_colour_blind_safe_sets_and_distinct():
         assert {c.upper() for c in colours.values()} <= okabe_ito
     tol = {"#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
            "#882255", "#AA4499", "#4477AA", "#EE7733", "#000000"}
-    named = [style.scenario_colour(s) for s in style.SCENARIO_ORDER]
-    assert set(named) <= tol and len(set(named)) == len(named)
+    assert {c.upper() for c in style.SCENARIO_PALETTE[:len(tol)]} == tol
+    named = [style.scenario_colour(s) for s in style.scenario_order()]
+    assert len(set(named)) == len(named)
     lab = [_srgb_to_lab(c) for c in named]
     closest = min(np.linalg.norm(a - b) for i, a in enumerate(lab) for b in lab[i + 1:])
     assert closest > 20  # CIE76: no two scenarios in near-identical colours
@@ -153,11 +154,34 @@ def test_palettes_are_colour_blind_safe_sets_and_distinct():
 
 def test_every_scenario_in_configs_has_a_fixed_style():
     names = sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml"))
-    assert set(names) <= set(style.SCENARIO_ORDER), "add new scenarios to SCENARIO_ORDER"
+    assert set(names) == set(style.scenario_order())
+    assert style.scenario_order()[0] == "baseline"
     assert style.scenario_style("baseline")["color"] == "#000000"
     # an unknown scenario's style depends on its name only: a slot outside the named ones
     assert style.scenario_colour("x_y") not in [style.scenario_colour(s)
-                                                for s in style.SCENARIO_ORDER]
+                                                for s in style.scenario_order()]
+
+
+def test_a_new_scenario_file_is_ordered_and_styled_without_code(tmp_path, monkeypatch):
+    import shutil
+
+    import sim.hydra_conf
+
+    configs = tmp_path / "configs"
+    shutil.copytree(sim.hydra_conf.CONFIG_DIR / "scenario", configs / "scenario")
+    (configs / "scenario" / "my_scenario.yaml").write_text(
+        "# @package _global_\n# A new case.\n# Source: assumption.\n"
+        "# Run: python -m experiments.run scenario=my_scenario\n"
+        "scenario_parts:\n  my_scenario: My new case\n")
+    before = {s: style.scenario_colour(s) for s in style.scenario_order()}
+    monkeypatch.setattr(sim.hydra_conf, "CONFIG_DIR", configs)
+    order = style.scenario_order()
+    assert order[0] == "baseline" and "my_scenario" in order
+    assert style.order_scenarios(["my_scenario", "baseline"]) == ["baseline", "my_scenario"]
+    assert style.scenario_label("my_scenario") == "My new case"
+    colours = [style.scenario_colour(s) for s in order]
+    assert len(set(colours)) == len(colours)  # its own colour, distinct from every other
+    assert set(before) < set(order)
 
 
 def test_scenario_colour_is_the_same_in_every_figure(multi, summary):

@@ -79,7 +79,8 @@ def test_swept_parameters_become_columns(tmp_path):
     sweep(tmp_path / "p", "developers.network_effect=0.0,1.0", "seed=0",
           "hydra.launcher.n_jobs=2")
     df = collected(tmp_path / "p")
-    assert set(df["developers.network_effect"]) == {"0.0", "1.0"}
+    assert set(df["developers.network_effect"]) == {0.0, 1.0}  # numbers stay numbers
+    assert pd.api.types.is_float_dtype(df["developers.network_effect"])
 
 
 def test_serial_and_joblib_launchers_give_identical_results(tmp_path):

@@ -13,6 +13,7 @@ import json
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from experiments.sweep.outputs import RESULTS
 from sim.run import constant_column
@@ -31,9 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Overrides that identify a job but are not model parameters.
 NOT_PARAMS = ("scenario", "seed", "output.", "hydra.", "sweep")  # also covers seeds_per_job
-#: Permission bits of the collected table: those it has always had (it was first written
-#: through ``tempfile.mkstemp``, which creates files readable by their owner only).
-COLLECTED_MODE = 0o600
 
 
 @dataclass
@@ -69,10 +68,11 @@ def find_runs(sweep_dir: Path) -> list[Path]:
     return sorted(p.parent for p in found)
 
 
-def job_params(run_dir: Path, _read: dict | None = None) -> dict[str, str]:
+def job_params(run_dir: Path, _read: dict | None = None) -> dict[str, object]:
     """The swept parameters of a job, read from Hydra's record of its overrides.
 
-    ``_read`` caches files already parsed (the seeds of one job share one file).
+    Values are typed as Hydra parses them (``0.5`` a float, ``2`` an int, ``true`` a bool, other
+    text a string). ``_read`` caches files already parsed (the seeds of one job share one file).
     """
     path = run_dir / ".hydra" / "overrides.yaml"
     if not path.exists():
@@ -81,21 +81,58 @@ def job_params(run_dir: Path, _read: dict | None = None) -> dict[str, str]:
         return {}
     if _read is not None and path in _read:
         return _read[path]
+    items = [str(item) for item in yaml.safe_load(path.read_text()) or []]
     params = {}
-    for item in yaml.safe_load(path.read_text()) or []:
-        key, _, value = str(item).partition("=")
-        key = key.lstrip("+~")
+    for override in _parser().parse_overrides(items):
+        key = override.key_or_group
         if not key.startswith(NOT_PARAMS):
-            params[key] = value
+            value = override.value()
+            params[key] = value if isinstance(value, (bool, int, float, str)) else \
+                str(value if value is not None else "")  # ``~key`` deletes: no value
     if _read is not None:
         _read[path] = params
     return params
 
 
-def _with_params(table: pa.Table, params: dict[str, str], keys: list[str]) -> pa.Table:
-    for key in keys:
-        table = table.append_column(
-            key, constant_column(params.get(key, ""), table.num_rows, encoded=True))
+@lru_cache(maxsize=1)
+def _parser() -> OverridesParser:
+    return OverridesParser.create()
+
+
+def param_types(param_sets) -> dict[str, pa.DataType]:
+    """The Arrow type of each swept parameter over all jobs: numbers stay numbers.
+
+    Whole numbers give ``int64``, numbers with any float ``float64``, booleans ``bool``; a
+    parameter with any text (or a mix of kinds) is a string column. A job without the
+    parameter gets a null.
+    """
+    kinds: dict[str, set] = {}
+    for params in param_sets:
+        for key, value in params.items():
+            kinds.setdefault(key, set()).add(type(value))
+    types = {}
+    for key, seen in sorted(kinds.items()):
+        if seen == {bool}:
+            types[key] = pa.bool_()
+        elif seen == {int}:
+            types[key] = pa.int64()
+        elif seen <= {int, float}:
+            types[key] = pa.float64()
+        else:
+            types[key] = pa.string()
+    return types
+
+
+def _with_params(table: pa.Table, params: dict[str, object],
+                 types: dict[str, pa.DataType]) -> pa.Table:
+    for key, type_ in types.items():
+        value = params.get(key)
+        if value is not None and pa.types.is_string(type_):
+            value = str(value)
+        elif value is not None and pa.types.is_floating(type_):
+            value = float(value)
+        table = table.append_column(key, constant_column(value, table.num_rows, type_,
+                                                         encoded=pa.types.is_string(type_)))
     return table
 
 
@@ -153,12 +190,13 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
     """
     read: dict = {}
     param_sets = {run: job_params(run, read) for run in runs}
-    keys = sorted({k for p in param_sets.values() for k in p})
+    types = param_types(param_sets.values())
+    keys = list(types)
     strings: list[str] = []  # only the reading thread uses it
     rows = 0
 
     def prepare(run: Path) -> pa.Table:
-        table = _with_params(_read_run(run / RESULTS, strings), param_sets[run], keys)
+        table = _with_params(_read_run(run / RESULTS, strings), param_sets[run], types)
         if each is not None:
             each(table, keys)
         return table
@@ -182,7 +220,7 @@ def write_collected(runs: list[Path], target: Path, each=None) -> tuple[int, lis
     for stale in target.parent.glob(f".{target.name}.*.tmp"):
         stale.unlink(missing_ok=True)  # left by a collection that was killed mid-write
     if runs:
-        write_atomic(target, stream, mode=COLLECTED_MODE)
+        write_atomic(target, stream)  # permissions from the umask, as every output
     return rows, keys
 
 
@@ -272,8 +310,9 @@ def collect_text(sweep_dir: Path, figures: bool = True, summary: bool = True) ->
         table = pd.read_csv(report.summary, keep_default_na=False,
                             na_values={"effect_mean": [""], "effect_lo": [""],
                                        "effect_hi": [""]})
-        with pd.option_context("display.width", 200, "display.max_colwidth", 40):
-            text += ("\n\nfinal month: mean across seeds (paired effect vs baseline; * = 90% CI "
-                     "excludes 0; intervals in scenario_summary.csv)\n"
-                     + comparison_table(table, compact=True).to_string())
+        month = int(table.month.max())
+        text += (f"\n\nmonth {month} (the last): mean across seeds, shares in % (in brackets: "
+                 "paired effect vs baseline, of shares in percentage points, pp; * = its 90% CI "
+                 "excludes 0; intervals in scenario_summary.csv)\n"
+                 + comparison_table(table, month, compact=True).to_string(line_width=120))
     return text

@@ -25,7 +25,11 @@ from sim.hydra_conf import CONFIG_DIR, AppConfig, compose_config, register, to_s
 from sim.validate import ConfigError, validate
 
 #: Config groups a user may select on the command line, beside the schema's keys.
-GROUPS = ("scenario", "sweep", "uncertainty", "calibration")
+GROUPS = ("scenario", "sweep", "calibration")
+#: Config groups that a run does not read (Hydra's ``--help`` lists them): the analyses do.
+NOT_RUN_GROUPS = {"uncertainty": "experiments.sensitivity, experiments.discover and "
+                                 "experiments.calibrate (e.g. python -m experiments.sensitivity "
+                                 "uncertainty=default)"}
 #: The only objects Hydra may build from config (``_target_``): our own sweep callback, and
 #: launcher/sweeper plugins, which Hydra itself restricts to the ``hydra_plugins`` package.
 ALLOWED_CALLBACKS = {"sweep_collector": "experiments.sweep.callbacks.SweepCollector"}
@@ -209,6 +213,9 @@ def _check_keys(parsed) -> None:
         key = ov.get_key_element().lstrip("+~")
         if key.startswith("hydra") or ov.is_delete():
             continue
+        if key in NOT_RUN_GROUPS:
+            raise ConfigError(key, ov.get_value_element_as_str(), f"nothing in a run; the {key} "
+                              f"group is read by {NOT_RUN_GROUPS[key]}")
         if key in GROUPS:
             _check_group(key, ov.sweep_string_iterator() if ov.is_sweep_override()
                          else [ov.get_value_element_as_str()])

@@ -14,13 +14,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from study.compare import summary_params
+from study.figures.response import response_figure
 from study.figures.run import regional_shares_figure
 from study.figures.style import (BASELINE, BASELINE_LABEL, REGIONS, band_note, date_axis,
                                  format_axis, is_share, line_band, new_ax, order_scenarios,
                                  scenario_colour, scenario_label, scenario_rows, scenario_style,
                                  wrap)
 from study.outcomes import KEY, select
-from study.tables import LEVEL, dim_column, series, slim
+from study.tables import LEVEL, dim_column, runs_per, series, slim
 
 def _key_outcomes() -> list[tuple]:
     """``(metric, region, bloc, label, unit)`` of the key outcomes (:data:`study.outcomes.KEY`)."""
@@ -143,7 +145,7 @@ def scenario_outcomes_figure(df: pd.DataFrame, outcomes: Sequence[tuple] | None 
                       label="the scenario named above the row (in its own colour)")]
     fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=9)
     lo = round(100 * (1 - level) / 2)
-    seeds = int(df["seed"].nunique()) if "seed" in df.columns else 1
+    seeds = runs_per(df, ["scenario"])
     fig.suptitle(f"Key outcomes: each scenario against the baseline\n(lines: mean of {seeds} "
                  f"seeds; bands: {lo}th-{100 - lo}th percentile across seeds)")
     return fig
@@ -242,12 +244,41 @@ def sweep_figures(series_df: pd.DataFrame, summary: pd.DataFrame, out_dir: Path)
     with bands across seeds; ``scenario_effects.png`` (if the sweep has a baseline): paired
     effects versus baseline; ``scenario_regions.png`` (if ``series_df`` holds the bloc shares of
     every region, not only the key outcomes' rows): whose models each region builds on.
+
+    A sweep of parameters (a column of ``summary`` with several values) gets instead one
+    ``response_<parameter>.png`` per swept parameter (:func:`study.figures.response.
+    response_figure`; other swept parameters held at their smallest value): time series and
+    effects would pool the runs of different values.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    swept = [p for p in summary_params(summary) if summary[p].nunique() > 1]
+    figures = _response_figures(summary, swept) if swept else _scenario_figures(series_df,
+                                                                                 summary)
+    paths = []
+    for name, draw in figures:
+        fig = draw()
+        paths.append(out_dir / name)
+        fig.savefig(paths[-1], dpi=90)
+        plt.close(fig)
+    return paths
+
+
+def _response_figures(summary: pd.DataFrame, swept: list[str]) -> list[tuple]:
+    figures = []
+    for param in swept:
+        sel = summary
+        for other in swept:
+            if other != param:
+                sel = sel[sel[other] == sel[other].min()]
+        figures.append((f"response_{param}.png",
+                        lambda sel=sel, param=param: response_figure(sel, param)))
+    return figures
+
+
+def _scenario_figures(series_df: pd.DataFrame, summary: pd.DataFrame) -> list[tuple]:
     series_df = slim(series_df, sorted({o[0] for o in _key_outcomes()} | {"bloc_share",
                                                                          "open_bloc_share"}))
-    paths = []
     figures = [("scenario_outcomes.png", lambda: scenario_outcomes_figure(series_df))]
     if summary["effect_mean"].notna().any():
         last = summary.month.max()
@@ -258,9 +289,4 @@ def sweep_figures(series_df: pd.DataFrame, summary: pd.DataFrame, out_dir: Path)
     regions = set(series(series_df, "bloc_share").region.astype(str))
     if set(REGIONS) <= regions:  # only if the table holds every region's bloc shares
         figures.append(("scenario_regions.png", lambda: regional_shares_figure(series_df)))
-    for name, draw in figures:
-        fig = draw()
-        paths.append(out_dir / name)
-        fig.savefig(paths[-1], dpi=90)
-        plt.close(fig)
-    return paths
+    return figures

@@ -20,10 +20,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
-from sim.hydra_conf import CONFIG_DIR
 from study.tables import LEVEL, band, n_runs, to_dates
 
-SCENARIO_DIR = CONFIG_DIR / "scenario"
 
 # ------------------------------------------------------------------------------ palettes
 #: Okabe & Ito (2008), safe for the common colour-vision deficiencies.
@@ -51,20 +49,38 @@ SEQUENTIAL_CMAP = "cividis"
 SCENARIO_PALETTE = ["#000000", "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
                     "#882255", "#44AA99", "#999933", "#AA4499", "#4477AA", "#EE7733",
                     "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#EE3377", "#0077BB"]
-SCENARIO_ORDER = ["baseline", "alibaba_closes", "chinese_labs_close", "china_locks_in_open",
-                  "us_tightens_controls", "us_loosens_controls", "adaptive_controls",
-                  "us_bans_chinese_models", "us_open_weight_push", "eu_open_investment",
-                  "domestic_chip_breakthrough", "talent_restrictions"]
 LINESTYLES = ["-", "--", "-.", ":"]
 BASELINE = "baseline"
 BASELINE_LABEL = "baseline (policies of early 2025)"
 
 
 # ------------------------------------------------------------------------------ scenarios
+def scenario_dir() -> Path:
+    """The folder of scenario files (``scenario/`` of :data:`sim.hydra_conf.CONFIG_DIR`)."""
+    from sim.hydra_conf import CONFIG_DIR  # imports Hydra: only when a scenario is styled
+
+    return CONFIG_DIR / "scenario"
+
+
+@lru_cache(maxsize=4)
+def _scenario_order(folder: Path) -> tuple[str, ...]:
+    names = sorted(p.stem for p in folder.glob("*.yaml"))
+    return (BASELINE, *[n for n in names if n != BASELINE])
+
+
+def scenario_order() -> tuple[str, ...]:
+    """The scenarios of the scenario files: the baseline first, then the others by file name.
+
+    Read from the files, so a new scenario file is ordered and styled with no code change.
+    """
+    return _scenario_order(scenario_dir())
+
+
 def scenario_style(name: str) -> dict:
     """Colour, line style and width of a scenario: the same in every figure.
 
-    The style depends on the name alone, never on which other scenarios a figure shows.
+    The style depends on the name and the scenario files alone (:func:`scenario_order`), never
+    on which other scenarios a figure shows.
 
     Args:
         name: scenario key (``alibaba_closes``; combinations as ``a+b``).
@@ -72,11 +88,12 @@ def scenario_style(name: str) -> dict:
     Returns:
         Keyword arguments for :meth:`matplotlib.axes.Axes.plot`.
     """
-    if name in SCENARIO_ORDER:
-        i = SCENARIO_ORDER.index(name)
-    else:  # a stable slot outside the named scenarios, chosen by the name alone
-        extra = len(SCENARIO_PALETTE) - len(SCENARIO_ORDER)
-        i = len(SCENARIO_ORDER) + zlib.crc32(name.encode()) % extra
+    order = scenario_order()
+    if name in order:
+        i = order.index(name)
+    else:  # a stable slot outside the scenario files, chosen by the name alone
+        extra = max(len(SCENARIO_PALETTE) - len(order), 1)
+        i = len(order) + zlib.crc32(name.encode()) % extra
     return {"color": SCENARIO_PALETTE[i % len(SCENARIO_PALETTE)],
             "linestyle": LINESTYLES[(i // 4) % len(LINESTYLES)] if i else "-",
             "lw": 2.4 if name == BASELINE else 1.6}
@@ -87,11 +104,15 @@ def scenario_colour(name: str) -> str:
     return scenario_style(name)["color"]
 
 
-@lru_cache(maxsize=1)
 def scenario_descriptions() -> dict[str, str]:
     """Each scenario's description in words, from ``configs/scenario/*.yaml``."""
+    return _scenario_descriptions(scenario_dir())
+
+
+@lru_cache(maxsize=4)
+def _scenario_descriptions(folder: Path) -> dict[str, str]:
     names = {BASELINE: BASELINE_LABEL}
-    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         parts = (yaml.safe_load(path.read_text()) or {}).get("scenario_parts") or {}
         names.update({str(k): str(v) for k, v in parts.items()})
     return names
@@ -108,8 +129,8 @@ def scenario_label(name: str) -> str:
 
 
 def order_scenarios(names: Sequence[str]) -> list[str]:
-    """Scenario keys in the fixed order of :data:`SCENARIO_ORDER` (baseline first, then others)."""
-    known = [s for s in SCENARIO_ORDER if s in set(names)]
+    """Scenario keys in the order of :func:`scenario_order` (baseline first), then the others."""
+    known = [s for s in scenario_order() if s in set(names)]
     return known + sorted(set(names) - set(known))
 
 

@@ -1,1 +1,0 @@
-"""Command-line entry points (thin wrappers around :func:`sim.run`)."""

@@ -1,1 +1,0 @@
-"""Hydra sweeper plugin of openmarket-sim: launch a precomputed list of jobs (``samples``)."""

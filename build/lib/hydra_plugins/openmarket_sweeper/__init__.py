@@ -1,1 +1,0 @@
-"""Hydra plugin of openmarket-sim: the ``checked`` sweeper (see ``checked_sweeper``)."""
