@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 import zlib
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 import matplotlib
