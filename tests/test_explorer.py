@@ -9,6 +9,7 @@ with ``-m "not browser"``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
@@ -133,6 +134,32 @@ def test_controls_at_their_start_value_keep_the_scenario_value():
     start = {name: lever.default for name, lever in LEVERS.items()}
     start["us_export_controls"] = 0.7000000000000001
     assert lever_overrides(start) == []
+
+
+SLIDERS = sorted(n for n, lever in LEVERS.items() if lever.kind != "Select")
+
+
+@pytest.mark.parametrize("name", SLIDERS)
+def test_every_slider_holds_its_baseline_value_exactly(name):
+    # The browser's slider snaps a value to its step grid; a baseline off the grid (the EU
+    # subsidy 0.3 on a step of 1) became an override on the first Reset.
+    lever = LEVERS[name]
+    assert lever.slider_value(lever.default) == lever.default
+    assert lever_overrides({name: lever.slider_value(lever.default)}) == []
+    assert lever.slider_value(lever.lo) == lever.lo and lever.slider_value(lever.hi) == lever.hi
+
+
+def test_slider_rounding_is_vuetifys():
+    lever = LEVERS["eu_open_subsidy"]  # 0 to 40 in steps of 0.1
+    assert lever.slider_value(0.30000000000000004) == 0.3
+    assert lever.slider_value(0.25) == 0.3  # halves round up, as JavaScript's Math.round
+    assert lever.slider_value(41) == 40
+    assert lever.display(0.3) == "0.3" and LEVERS["n_developers"].display(10000) == "10,000"
+
+
+def test_a_slider_step_that_misses_the_baseline_is_rejected():
+    with pytest.raises(ValueError, match="cannot hold the baseline 0.3"):
+        dataclasses.replace(LEVERS["eu_open_subsidy"], step=1.0)
 
 
 def test_overrides_are_command_line_syntax():
