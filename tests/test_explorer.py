@@ -247,11 +247,11 @@ def test_mesa_reset_rebuilds_the_model_from_page_values():
 
 def test_page_components_show_model_values():
     pytest.importorskip("solara", reason="the explorer page needs the viz extra")
-    from study.explorer.app import CHART_SPECS
+    from study.explorer.charts import CHART_SPECS
     from study.explorer.components import key_numbers_html, lab_table_html, month_label
 
-    for measures, *_ in CHART_SPECS:
-        assert set(measures) <= set(SERIES)
+    for spec in CHART_SPECS:
+        assert set(spec.measures) <= set(SERIES)
     model = ExplorerModel(scenario_name="alibaba_closes", n_developers=1000)
     for _ in range(18):  # the event fixes Alibaba's posture in month 18
         model.step()
@@ -263,6 +263,27 @@ def test_page_components_show_model_values():
     assert table.count("<tr data-lab=") == len(model.lab_names)
     alibaba = table.split("data-lab='alibaba'")[1].split("</tr>")[0]
     assert ">closed</span> *" in alibaba
+
+
+def test_charts_have_calendar_x_axes_and_sensible_limits_at_month_0():
+    from study.explorer.charts import CHART_SPECS, LiveChart, calendar_month, model_chart_html
+
+    assert calendar_month(2025, 0) == "2025-01" and calendar_month(2025, 71) == "2030-12"
+    model = ExplorerModel(n_developers=1000)
+    for spec in CHART_SPECS:
+        chart = LiveChart(spec, 2025, model.horizon)
+        img = model_chart_html(chart, model)
+        assert img.startswith("<img class='explorer-chart-img' data-step='0'")
+        ax = chart.ax
+        chart.fig.canvas.draw()
+        assert ax.get_xlim() == (-0.5, model.horizon - 0.5)  # the whole run, from month 0
+        shown = [ax.xaxis.get_major_formatter()(t) for t in ax.get_xticks() if 0 <= t < model.horizon]
+        assert shown == [f"{y}-01" for y in range(2025, 2031)] and ax.get_xlabel() == ""
+        lo, hi = ax.get_ylim()
+        values = [model.datacollector.model_vars[m][0] for m in spec.measures]
+        finite = [v for v in values if math.isfinite(v)]
+        assert hi - lo >= 0.1 and all(lo < v < hi for v in finite), spec.title
+        assert all(line.get_marker() == "o" for line in ax.get_lines())  # one point: a dot
 
 
 # ----------------------------------------------------------------------------- launcher
