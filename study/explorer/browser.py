@@ -6,7 +6,8 @@
   sandbox-less machine needs (never a browser downloaded by Playwright);
 * :func:`wait_for_month`: wait until the page says a month finished rendering. Each card marks
   the model step it shows in a ``data-step`` attribute (:mod:`study.explorer.components`), so
-  callers wait for state, never for a fixed time.
+  callers wait for state, never for a fixed time; :func:`wait_for_new_model` likewise waits
+  for the model that Reset builds (``data-model``).
 """
 
 from __future__ import annotations
@@ -103,3 +104,16 @@ def wait_for_month(page, step: int, timeout_ms: int = STATE_TIMEOUT_MS) -> None:
         " return marked.length === n && marked.every(e => e.dataset.step === String(s))"
         " && imgs.length === 4 && imgs.every(i => i.complete && i.naturalWidth > 100); }",
         arg=[step, MARKED_CARDS], timeout=timeout_ms)
+
+
+def model_serial(page) -> str:
+    """Serial number of the model the page shows (``data-model``; Reset builds a new one)."""
+    return page.locator("[data-model]").first.get_attribute("data-model")
+
+
+def wait_for_new_model(page, old: str, timeout_ms: int = STATE_TIMEOUT_MS) -> None:
+    """Wait until the page shows a model other than ``old``, drawn at step 0."""
+    page.wait_for_function(
+        "old => { const e = document.querySelector('[data-model]');"
+        " return e && e.dataset.model !== old; }", arg=old, timeout=timeout_ms)
+    wait_for_month(page, 0, timeout_ms)

@@ -74,7 +74,7 @@ def key_numbers_html(model: "ExplorerModel") -> str:
     body = "".join(f"<tr><td style='padding:0 12px 0 0'>{html.escape(k)}</td><td>{v}</td></tr>"
                    for k, v in rows)
     return (
-        f"<div style='{_BOX}' data-step='{model.month}'>"
+        f"<div style='{_BOX}' data-step='{model.month}' data-model='{model.serial}'>"
         f"<div>Scenario <b data-key='scenario'>{html.escape(model.scenario_name)}</b></div>"
         f"<table style='margin:4px 0'>{body}</table>"
         "<div>Same run from the command line:</div>"
