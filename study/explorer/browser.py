@@ -96,14 +96,25 @@ def launch(playwright, executable: Path = CHROMIUM):
 MARKED_CARDS = 6
 
 
-def wait_for_month(page, step: int, timeout_ms: int = STATE_TIMEOUT_MS) -> None:
-    """Wait until every card shows model step ``step`` and every chart image has decoded."""
-    page.wait_for_function(
-        "([s, n]) => { const marked = [...document.querySelectorAll('[data-step]')];"
+def wait_for_month(page, step: int, timeout_ms: int = STATE_TIMEOUT_MS,
+                   at_least: bool = False) -> int:
+    """Wait until every card shows model step ``step`` and every chart image has decoded.
+
+    With ``at_least``, every card must have drawn ``step`` or a later one (while playing, the
+    cards update one after another and a poll rarely sees them all on one month). Returns the
+    step shown (the earliest one among the cards).
+    """
+    handle = page.wait_for_function(
+        "([s, n, atLeast]) => { const marked = [...document.querySelectorAll('[data-step]')];"
         " const imgs = [...document.querySelectorAll('img.explorer-chart-img')];"
-        " return marked.length === n && marked.every(e => e.dataset.step === String(s))"
-        " && imgs.length === 4 && imgs.every(i => i.complete && i.naturalWidth > 100); }",
-        arg=[step, MARKED_CARDS], timeout=timeout_ms)
+        " const steps = marked.map(e => Number(e.dataset.step));"
+        " const shown = steps.length ? Math.min(...steps) : -1;"
+        " const ok = marked.length === n"
+        " && (atLeast ? shown >= s : steps.every(x => x === s))"
+        " && imgs.length === 4 && imgs.every(i => i.complete && i.naturalWidth > 100);"
+        " return ok ? shown + 1 : 0; }",
+        arg=[step, MARKED_CARDS, at_least], timeout=timeout_ms)
+    return int(handle.json_value()) - 1
 
 
 def model_serial(page) -> str:
