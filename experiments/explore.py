@@ -70,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit("The explorer needs the viz extra: pip install -e \".[viz]\"")
     print(banner(args.host, args.port), flush=True)
     # Solara's usage telemetry is on by default; a local research tool should not phone home.
-    env = dict(os.environ, PYTHONUNBUFFERED="1", SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+    # Solara's "This website runs on Solara" banner is fixed at the bottom right, over the page.
+    env = dict(os.environ, PYTHONUNBUFFERED="1", SOLARA_TELEMETRY_MIXPANEL_ENABLE="False",
+               SOLARA_THEME_SHOW_BANNER="False", SOLARA_THEME_TITLE="openmarket-sim explorer")
     # exec, not a child process: Ctrl-C and a test's terminate() reach the server directly.
     cmd = solara_command(args.host, args.port, args.dev)
     os.execve(cmd[0], cmd, env)

@@ -9,17 +9,13 @@ with ``-m "not browser"``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import os
 import shlex
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from enum import Enum
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,6 +27,7 @@ from sim.paths import resolve_path
 from sim.hydra_conf import CONFIG_DIR, load_config
 from sim.metrics import Recorder
 from sim.paths import set_path
+from study.explorer import browser
 from study.explorer.levers import (LEVERS, command_line, explorer_config, lever_overrides,
                                    page_params, scenario_names)
 from study.explorer.model import SERIES, ExplorerModel
@@ -40,10 +37,7 @@ logging.getLogger("MESA").setLevel(logging.WARNING)
 
 REPO = Path(__file__).resolve().parents[1]
 SCREENSHOT = REPO / "docs" / "img" / "explorer.png"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--no-proxy-server"]
+CHROMIUM = browser.CHROMIUM
 
 #: A value away from the baseline for every control (the test fails if a control is added
 #: without one).
@@ -135,6 +129,32 @@ def test_controls_at_their_start_value_keep_the_scenario_value():
     assert lever_overrides(start) == []
 
 
+SLIDERS = sorted(n for n, lever in LEVERS.items() if lever.kind != "Select")
+
+
+@pytest.mark.parametrize("name", SLIDERS)
+def test_every_slider_holds_its_baseline_value_exactly(name):
+    # The browser's slider snaps a value to its step grid; a baseline off the grid (the EU
+    # subsidy 0.3 on a step of 1) became an override on the first Reset.
+    lever = LEVERS[name]
+    assert lever.slider_value(lever.default) == lever.default
+    assert lever_overrides({name: lever.slider_value(lever.default)}) == []
+    assert lever.slider_value(lever.lo) == lever.lo and lever.slider_value(lever.hi) == lever.hi
+
+
+def test_slider_rounding_is_vuetifys():
+    lever = LEVERS["eu_open_subsidy"]  # 0 to 40 in steps of 0.1
+    assert lever.slider_value(0.30000000000000004) == 0.3
+    assert lever.slider_value(0.25) == 0.3  # halves round up, as JavaScript's Math.round
+    assert lever.slider_value(41) == 40
+    assert lever.display(0.3) == "0.3" and LEVERS["n_developers"].display(10000) == "10,000"
+
+
+def test_a_slider_step_that_misses_the_baseline_is_rejected():
+    with pytest.raises(ValueError, match="cannot hold the baseline 0.3"):
+        dataclasses.replace(LEVERS["eu_open_subsidy"], step=1.0)
+
+
 def test_overrides_are_command_line_syntax():
     assert lever_overrides({"us_export_controls": 0.30000000000000004}) == \
         ["governments.US.export_controls=0.3"]
@@ -220,11 +240,11 @@ def test_mesa_reset_rebuilds_the_model_from_page_values():
 
 def test_page_components_show_model_values():
     pytest.importorskip("solara", reason="the explorer page needs the viz extra")
-    from study.explorer.app import CHART_SPECS
+    from study.explorer.charts import CHART_SPECS
     from study.explorer.components import key_numbers_html, lab_table_html, month_label
 
-    for measures, *_ in CHART_SPECS:
-        assert set(measures) <= set(SERIES)
+    for spec in CHART_SPECS:
+        assert set(spec.measures) <= set(SERIES)
     model = ExplorerModel(scenario_name="alibaba_closes", n_developers=1000)
     for _ in range(18):  # the event fixes Alibaba's posture in month 18
         model.step()
@@ -236,6 +256,28 @@ def test_page_components_show_model_values():
     assert table.count("<tr data-lab=") == len(model.lab_names)
     alibaba = table.split("data-lab='alibaba'")[1].split("</tr>")[0]
     assert ">closed</span> *" in alibaba
+
+
+def test_charts_have_calendar_x_axes_and_sensible_limits_at_month_0():
+    from study.explorer.charts import CHART_SPECS, LiveChart, calendar_month, model_chart_html
+
+    assert calendar_month(2025, 0) == "2025-01" and calendar_month(2025, 71) == "2030-12"
+    model = ExplorerModel(n_developers=1000)
+    for spec in CHART_SPECS:
+        chart = LiveChart(spec, 2025, model.horizon)
+        img = model_chart_html(chart, model)
+        assert img.startswith("<img class='explorer-chart-img' data-step='0'")
+        ax = chart.ax
+        chart.fig.canvas.draw()
+        assert ax.get_xlim() == (-0.5, model.horizon - 0.5)  # the whole run, from month 0
+        label = ax.xaxis.get_major_formatter()
+        shown = [label(t) for t in ax.get_xticks() if 0 <= t < model.horizon]
+        assert shown == [f"{y}-01" for y in range(2025, 2031)] and ax.get_xlabel() == ""
+        lo, hi = ax.get_ylim()
+        values = [model.datacollector.model_vars[m][0] for m in spec.measures]
+        finite = [v for v in values if math.isfinite(v)]
+        assert hi - lo >= 0.1 and all(lo < v < hi for v in finite), spec.title
+        assert all(line.get_marker() == "o" for line in ax.get_lines())  # one point: a dot
 
 
 # ----------------------------------------------------------------------------- launcher
@@ -268,86 +310,65 @@ def _install_chromium() -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> str:
+def chromium() -> Path:
     """Path of Debian's headless-capable Chromium, installed on first use."""
     pytest.importorskip("playwright.sync_api",
                         reason="the browser test needs playwright: pip install -e .[dev]")
     reason = _install_chromium()
     if reason:
         pytest.skip(reason)
-    return str(CHROMIUM)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    # No proxy: a proxy from the environment must not intercept the local server.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"explorer server exited ({proc.returncode}):\n{log.read_text()}")
-        try:
-            with opener.open(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"explorer server did not answer within {timeout} s:\n{log.read_text()}")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def explorer_url(tmp_path_factory):
     """Serve the page with the project's launcher on a free localhost port."""
     pytest.importorskip("solara", reason="the explorer needs the viz extra: pip install -e .[viz]")
-    port = _free_port()
     log = tmp_path_factory.mktemp("explorer") / "server.log"
-    with open(log, "w") as out:
-        # Own session: teardown signals the server (exec'd by the launcher) and nothing else.
-        proc = subprocess.Popen([sys.executable, "-m", "experiments.explore", "--port", str(port)],
-                                cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
     try:
-        _wait_until_serving(f"http://127.0.0.1:{port}/", proc, log, timeout=60)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        with browser.serve(log) as url:
+            yield url
+    except browser.ServerError as exc:
+        pytest.fail(str(exc))
 
 
 def _chart_sources(page) -> list[str]:
-    """The chart images' sources, once every one of them has decoded to a non-empty bitmap."""
-    page.wait_for_function(
-        "() => { const imgs = [...document.querySelectorAll('.vue-grid-item img')];"
-        " return imgs.length === 4 && imgs.every(i => i.complete && i.naturalWidth > 100); }",
-        timeout=30_000)
-    return page.eval_on_selector_all(".vue-grid-item img", "imgs => imgs.map(i => i.src)")
+    return page.eval_on_selector_all("img.explorer-chart-img", "imgs => imgs.map(i => i.src)")
 
 
 def _slider(page, label: str):
     return page.locator(".v-input").filter(has_text=label).locator("[role=slider]")
 
 
-def _check_first_render(page, shown, expect) -> list[str]:
-    """The page renders: controls, key numbers, four charts, the lab table; the chart sources."""
-    expect(shown("month")).to_have_text("2025-01", timeout=60_000)
-    expect(page.get_by_role("button", name="Step")).to_be_visible()
+def _check_first_render(page, shown, expect) -> None:
+    """The page renders its cards at step 0, with no Mesa settings and slider values shown."""
+    browser.wait_for_month(page, 0)
+    expect(shown("month")).to_have_text("2025-01")
     expect(page.locator(".lab-table tbody tr")).to_have_count(13)
-    before = _chart_sources(page)
     expect(shown("export_controls")).to_have_text("0.70")
     expect(shown("chip_access_cn")).to_have_text("51%")
+    text = page.locator("body").inner_text()
+    for internal in ("Play Interval", "Render Interval", "Use Threads", "PAGE 0", "Page 0",
+                     "runs on Solara"):
+        assert internal not in text, internal
+    for name, lever in LEVERS.items():  # every slider shows its value beside it
+        if lever.kind != "Select":
+            expect(page.locator(f"[data-lever={name}]")).to_have_text(lever.display(lever.default))
     # the sliders' ranges are the uncertainty space's (leakage: 0 to 0.6)
     expect(_slider(page, "Chip leakage")).to_have_attribute("aria-valuemax", "0.6")
-    return before
+
+
+def _reset(page) -> None:
+    old = browser.model_serial(page)
+    page.get_by_role("button", name="Reset").click()
+    browser.wait_for_new_model(page, old)
+
+
+def _untouched_reset_is_the_baseline(page, shown, expect) -> None:
+    """Reset with nothing moved rebuilds exactly the baseline (no slider snapped its value)."""
+    _reset(page)
+    expect(shown("command")).to_have_text("python -m experiments.run scenario=baseline")
+    expect(page.locator("[data-lever=eu_open_subsidy]")).to_have_text("0.3")
 
 
 def _raise_controls_to_the_maximum(page, shown, expect) -> None:
@@ -356,30 +377,66 @@ def _raise_controls_to_the_maximum(page, shown, expect) -> None:
     slider.focus()
     slider.press("End")
     expect(slider).to_have_attribute("aria-valuenow", "1")
-    page.get_by_role("button", name="Reset").click()
+    expect(page.locator("[data-lever=us_export_controls]")).to_have_text("1.00")
+    _reset(page)
+    expect(shown("command")).to_have_text(
+        "python -m experiments.run scenario=baseline governments.US.export_controls=1")
     expect(shown("export_controls")).to_have_text("1.00")
     expect(shown("chip_access_cn")).to_have_text("30%")
-    expect(shown("command")).to_contain_text("governments.US.export_controls=1")
 
 
 def _step_a_year(page, shown, expect) -> None:
-    """Step a year, one month per click: the numbers change."""
-    open_share = shown("open_share").inner_text()
-    for month in range(2, 13):
+    """Step a year, one month per click: the numbers change and the charts redraw."""
+    open_share, charts = shown("open_share").inner_text(), _chart_sources(page)
+    for month in range(1, 12):
         page.get_by_role("button", name="Step").click()
-        expect(shown("month")).to_have_text(f"2025-{month:02d}")
+        browser.wait_for_month(page, month)
+        expect(shown("month")).to_have_text(f"2025-{month + 1:02d}")
     assert shown("open_share").inner_text() != open_share
+    after = _chart_sources(page)
+    assert all(a != b for a, b in zip(after, charts, strict=True)), "charts did not redraw"
+
+
+def _box(page, selector: str) -> list[dict]:
+    return page.eval_on_selector_all(selector, "els => els.map(e => { const r ="
+                                     " e.getBoundingClientRect(); return {left: r.left, top:"
+                                     " r.top, right: r.right, bottom: r.bottom}; })")
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5)
+
+
+def _check_layout(page, width: int) -> None:
+    """Every lab-table column lies inside its card and the window; no two boxes overlap."""
+    card = _box(page, ".explorer-labs")[0]
+    cells = _box(page, ".lab-table th") + _box(page, ".lab-table tbody td")
+    assert len(cells) == 7 * 14
+    clipped = [c for c in cells if c["right"] > min(card["right"], width) + 0.5
+               or c["left"] < card["left"] - 0.5]
+    assert not clipped, f"lab-table cells outside their card: {clipped[:3]}"
+    # the table's box scrolls nothing sideways: all of it is on show
+    assert page.eval_on_selector(".lab-table", "t => t.parentElement.scrollWidth"
+                                 " <= t.parentElement.clientWidth")
+    boxes = (_box(page, ".explorer-main > .v-card") + _box(page, ".v-navigation-drawer")
+             + _box(page, ".v-app-bar, header"))
+    assert len(boxes) >= 8
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
+    assert not overlapping, overlapping
 
 
 @pytest.mark.browser
 def test_explorer_page_in_headless_chromium(chromium, explorer_url, tmp_path):
     from playwright import sync_api
     expect = sync_api.expect
+    # expectations wait for state; the bound is generous so a loaded machine is only slower
+    expect.set_options(timeout=browser.STATE_TIMEOUT_MS)
+    width, height = 1280, 720
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                     args=CHROMIUM_FLAGS)
+        chrome = browser.launch(pw, chromium)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1400})
+            page = chrome.new_page(viewport={"width": width, "height": height})
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(explorer_url)
@@ -387,17 +444,16 @@ def test_explorer_page_in_headless_chromium(chromium, explorer_url, tmp_path):
             def shown(key: str):
                 return page.locator(f"[data-key={key}]").first
 
-            before = _check_first_render(page, shown, expect)
+            _check_first_render(page, shown, expect)
+            _untouched_reset_is_the_baseline(page, shown, expect)
             _raise_controls_to_the_maximum(page, shown, expect)
             _step_a_year(page, shown, expect)
-            after = _chart_sources(page)
-            assert all(a != b for a, b in zip(after, before, strict=True)), "charts did not redraw"
+            _check_layout(page, width)
             assert not errors, errors
-
             shot = tmp_path / "explorer.png"
             page.screenshot(path=str(shot))
         finally:
-            browser.close()
+            chrome.close()
     assert shot.stat().st_size > 10_000
     if os.environ.get("UPDATE_DOCS_IMAGES") == "1":  # refresh the README's screenshot on demand
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

@@ -2,11 +2,15 @@
 
 * :func:`KeyNumbers`: the month, headline outcomes, the policy levers in force *now* (scheduled
   events change them mid-run) and the equivalent command line;
-* :func:`LabTable`: each lab's posture (open/hybrid/closed) and revenue.
+* :func:`LabTable`: each lab's posture (open/hybrid/closed) and revenue;
+* :func:`Chart`: one chart of :data:`study.explorer.charts.CHART_SPECS`;
+* :func:`LeverInputs`: the model parameters, each slider with its value beside it.
 
-Both render one HTML snippet rather than a tree of widgets: one widget update per step keeps the
+Cards render one HTML snippet rather than a tree of widgets: one widget update per step keeps the
 page responsive while playing. The HTML builders are plain functions so they can be tested
-without a browser; every number carries a ``data-key`` attribute for the browser test.
+without a browser; every number carries a ``data-key`` attribute for the browser test, and each
+card's root carries ``data-step``, the model step it shows, so a test can wait for a step to be
+drawn instead of waiting for a time.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from typing import Any
+
 import solara
 from mesa.visualization.utils import update_counter
 
 from sim.enums import OPENNESS, Posture
-
+from study.explorer.charts import CHART_SPECS, LiveChart, calendar_month, model_chart_html
+from study.explorer.levers import LEVERS
 from study.outcomes import CATALOGUE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,14 +36,12 @@ if TYPE_CHECKING:  # pragma: no cover
 POSTURE_COLOURS = {Posture.closed: "#D55E00", Posture.hybrid: "#F0E442", Posture.open: "#009E73"}
 _CELL = "padding:0 6px;text-align:right;white-space:nowrap;"
 _HEAD = "padding:0 6px;text-align:right;border-bottom:1px solid #999;font-weight:600;"
-# Mesa's grid cells have a fixed height the user can drag; scroll rather than clip.
-_BOX = "max-height:310px;overflow:auto;font-size:85%;line-height:1.45"
+_BOX = "font-size:85%;line-height:1.45"
 
 
 def month_label(model: "ExplorerModel") -> str:
     """Calendar month of the model's current step, e.g. ``2025-04``."""
-    months = model.cfg_initial.model.start_year * 12 + model.month
-    return f"{months // 12}-{months % 12 + 1:02d}"
+    return calendar_month(model.cfg_initial.model.start_year, model.month)
 
 
 def _value(key: str, text: str) -> str:
@@ -69,15 +74,14 @@ def key_numbers_html(model: "ExplorerModel") -> str:
     body = "".join(f"<tr><td style='padding:0 12px 0 0'>{html.escape(k)}</td><td>{v}</td></tr>"
                    for k, v in rows)
     return (
-        f"<div style='{_BOX}'>"
+        f"<div style='{_BOX}' data-step='{model.month}' data-model='{model.serial}'>"
         f"<div>Scenario <b data-key='scenario'>{html.escape(model.scenario_name)}</b></div>"
         f"<table style='margin:4px 0'>{body}</table>"
         "<div>Same run from the command line:</div>"
         f"<code data-key='command' style='word-break:break-all'>"
         f"{html.escape(model.command_line)}</code>"
         "<div style='margin-top:4px;color:#555'>Controls apply on <b>Reset</b>; <b>Step</b> is "
-        f"one month (chart x-axis: months since {model.cfg_initial.model.start_year}-01)."
-        "</div></div>")
+        "one month.</div></div>")
 
 
 def lab_table_html(model: "ExplorerModel") -> str:
@@ -112,7 +116,8 @@ def lab_table_html(model: "ExplorerModel") -> str:
             f"<td style='{_CELL}'>"
             f"{(frontier - latest[('lab_capability', '', '', n)]) / per_month:.1f}</td>"
             f"<td style='{_CELL}'>{latest[('lab_cash_usd_bn', '', '', n)]:.1f}</td></tr>")
-    return (f"<div style='{_BOX}'><table class='lab-table' style='border-collapse:collapse'>"
+    return (f"<div style='{_BOX};overflow-x:auto' data-step='{model.month}'>"
+            "<table class='lab-table' style='border-collapse:collapse'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
             "<div style='color:#555'>revenue: USD bn this month; devs: share of developers; "
             "lag: months behind the leading lab; cash: USD bn; *: posture fixed by a "
@@ -133,3 +138,44 @@ def LabTable(model: "ExplorerModel"):
     update_counter.get()
     with solara.Card("Labs: posture and revenue", classes=["explorer-labs"]):
         solara.HTML(tag="div", unsafe_innerHTML=lab_table_html(model))
+
+
+@solara.component
+def Chart(model: "ExplorerModel", index: int):
+    """Card with chart ``index`` of :data:`~study.explorer.charts.CHART_SPECS`, once a month."""
+    update_counter.get()
+    spec = CHART_SPECS[index]
+    # one figure per session and chart, rebuilt only when Reset brings a new model
+    chart = solara.use_memo(lambda: LiveChart(spec, model.cfg_initial.model.start_year,
+                                              model.horizon), dependencies=[model])
+    img = solara.use_memo(lambda: model_chart_html(chart, model),
+                          dependencies=[model, model.month])
+    with solara.Card(classes=["explorer-chart"]):
+        solara.HTML(tag="div", unsafe_innerHTML=img)
+
+
+def _on(params: solara.Reactive[dict], name: str):
+    return lambda value: params.set({**params.value, name: value})
+
+
+def _lever_row(name: str, spec: dict[str, Any], params: solara.Reactive[dict]) -> None:
+    """One control: the widget, and for a slider its value beside it."""
+    value = params.value.get(name, spec["value"])
+    if spec["type"] == "Select":
+        solara.Select(spec["label"], value=value, values=spec["values"],
+                      on_value=_on(params, name))
+        return
+    slider = solara.SliderFloat if spec["type"] == "SliderFloat" else solara.SliderInt
+    with solara.Row(classes=["explorer-lever"], style={"align-items": "center"}):
+        slider(spec["label"], value=value, min=spec["min"], max=spec["max"], step=spec["step"],
+               on_value=_on(params, name), thumb_label=False)
+        text = html.escape(LEVERS[name].display(value))
+        solara.HTML(tag="span", classes=["explorer-lever-value"],
+                    unsafe_innerHTML=f"<span data-lever='{name}'>{text}</span>")
+
+
+@solara.component
+def LeverInputs(params: solara.Reactive[dict], specs: dict[str, dict[str, Any]]):
+    """The model parameters (:func:`~study.explorer.levers.page_params`), values shown."""
+    for name, spec in specs.items():
+        _lever_row(name, spec, params)

@@ -61,6 +61,9 @@ class Lever:
         missing: value shown when the baseline has no entry at ``path``.
         factor: the name of the factor in the uncertainty space ("" for a run setting).
         default: the starting value: the calibrated baseline's value at ``path``.
+
+    Raises:
+        ValueError: if a slider cannot hold the baseline value (its step grid misses it).
     """
 
     path: str
@@ -79,6 +82,34 @@ class Lever:
         # The page starts from the calibrated baseline, read from the typed schema so the
         # sliders cannot drift from sim/config.py and sim/roster.py.
         object.__setattr__(self, "default", _baseline_value(self.path, self.missing))
+        if self.kind != "Select" and self.slider_value(self.default) != self.default:
+            raise ValueError(f"{self.path}: a slider from {self.lo} in steps of {self.step} "
+                             f"cannot hold the baseline {self.default}; choose another step")
+
+    @property
+    def decimals(self) -> int:
+        """Decimal places of the step, as the browser's slider counts them."""
+        text = format(self.step, "g")  # as JavaScript's Number.toString() for these steps
+        return len(text.split(".")[1]) if "." in text else 0
+
+    def slider_value(self, value: float) -> float:
+        """What the browser's slider makes of ``value``: Vuetify 2's ``VSlider.roundValue``.
+
+        The slider snaps to ``min % step + k * step`` and rounds to the step's decimals; a
+        value off that grid is moved (and reported back as changed) when the page opens.
+        """
+        offset = math.fmod(self.lo, self.step)
+        # Math.round rounds halves up, unlike Python's round
+        snapped = math.floor((float(value) - offset) / self.step + 0.5) * self.step + offset
+        return round(min(snapped, self.hi), self.decimals)
+
+    def display(self, value: Any) -> str:
+        """The value as shown beside the control (the step's decimals; thousands separated)."""
+        if self.kind == "Select":
+            return str(value)
+        if self.kind == "SliderInt":
+            return f"{int(round(float(value))):,}"
+        return f"{float(value):.{self.decimals}f}"
 
     def widget(self) -> dict[str, Any]:
         """The Mesa ``model_params`` entry (a user-adjustable input) for this control."""
@@ -140,7 +171,7 @@ LEVERS: dict[str, Lever] = {
                                     missing=BanScope.none.value),
     "us_open_endorsement": space_lever(SPACE, "us_open_endorsement", "US endorses open"),
     "cn_open_endorsement": space_lever(SPACE, "cn_open_endorsement", "China endorses open"),
-    "eu_open_subsidy": space_lever(SPACE, "eu_open_subsidy", "EU subsidy $bn/yr", step=1.0),
+    "eu_open_subsidy": space_lever(SPACE, "eu_open_subsidy", "EU subsidy $bn/yr", step=0.1),
     "network_effect": space_lever(SPACE, "network_effect", "Network effect"),
     # settings of a run, not levers: the analyses never vary them
     "n_developers": Lever("model.n_developers", "Developers", kind="SliderInt",

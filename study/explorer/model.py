@@ -8,6 +8,7 @@ taken from the outcome catalogue (:mod:`study.outcomes`).
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import partial
 
@@ -49,6 +50,11 @@ def _report(model: ExplorerModel, key: tuple[str, str, str, str]) -> float:
     return model.latest.get(key, math.nan)
 
 
+#: Serial numbers of the models built in this process: the page marks which model it shows, so a
+#: test can tell that Reset has built a new one even when nothing else on the page changes.
+_BUILT = itertools.count(1)
+
+
 class ExplorerModel(MarketModel):
     """:class:`~sim.model.MarketModel` built from the page's controls, with chart data.
 
@@ -81,6 +87,7 @@ class ExplorerModel(MarketModel):
                  n_developers: int = LEVERS["n_developers"].default,
                  seed: int = LEVERS["seed"].default):
         self.scenario_name = scenario_name
+        self.serial = next(_BUILT)
         self.lever_values = {
             "us_export_controls": us_export_controls, "us_control_leakage": us_control_leakage,
             "us_ban_cn_models": us_ban_cn_models, "us_open_endorsement": us_open_endorsement,
