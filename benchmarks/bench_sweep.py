@@ -14,7 +14,8 @@ is the launcher and collection overhead alone). ``--seeds-per-job 1 100`` measur
 per Hydra job and 100 seeds per job (``seeds_per_job=100``, one job per worker for 200 runs),
 which spreads Hydra's fixed cost per job over more model time. Each configuration runs
 ``--repeat`` times, interleaved; the table gives the run with the median wall time and the
-lowest and highest model share of the repeats.
+lowest and highest model share of the repeats. The last column is the wall time of running the
+same command again once the sweep has finished (no job is launched; the sweep is collected again).
 """
 
 from __future__ import annotations
@@ -37,11 +38,8 @@ def run_sweep(runs: int, jobs: int, out: Path, per_job: int = 1,
     cmd = [sys.executable, "-m", "experiments.run", "-m", f"seed=range(0,{runs},{per_job})",
            f"seeds_per_job={per_job}", f"hydra.launcher.n_jobs={jobs}",
            f"model.n_developers={developers}", f"hydra.sweep.dir={out}", "output.figures=false"]
-    start = time.perf_counter()
-    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if res.returncode != 0:
-        raise RuntimeError(res.stderr[-3000:])
+    wall = _timed(cmd)
+    rerun = _timed(cmd)  # the finished sweep again: nothing to launch, collected again
     timings = [json.loads(p.read_text()) for p in [*out.glob("*/timing.json"),
                                                     *out.glob("*/seed=*/timing.json")]]
     model = sum(t["model_seconds"] for t in timings)
@@ -49,7 +47,17 @@ def run_sweep(runs: int, jobs: int, out: Path, per_job: int = 1,
     return {"runs": len(timings), "per_job": per_job, "jobs": jobs, "wall_s": wall,
             "model_s": model, "job_s": job, "model_share": model / (jobs * wall),
             "run_share": job / (jobs * wall),
-            "median_model_s": statistics.median(t["model_seconds"] for t in timings)}
+            "median_model_s": statistics.median(t["model_seconds"] for t in timings),
+            "rerun_s": rerun}
+
+
+def _timed(cmd: list[str]) -> float:
+    """Wall seconds of a command (raises if it fails)."""
+    start = time.perf_counter()
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(res.stderr[-3000:])
+    return time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| runs | developers | seeds per job | workers | wall (s, median of {args.repeat}) "
           "| model time (s, summed) | model share of wall x workers | model share, lowest - "
           "highest run | run share (model + writing its results) | median model time per run "
-          "(s) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "(s) | finished sweep run again (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for developers, per_job in cases:
         rs = sorted(results[(developers, per_job)], key=lambda r: r["wall_s"])
         r = rs[len(rs) // 2]
@@ -80,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r['runs']} | {developers:,} | {per_job} | {r['jobs']} | {r['wall_s']:.1f} "
               f"| {r['model_s']:.1f} | {r['model_share']:.1%} "
               f"| {min(shares):.1%} - {max(shares):.1%} | {r['run_share']:.0%} "
-              f"| {r['median_model_s']:.3f} |", flush=True)
+              f"| {r['median_model_s']:.3f} | {r['rerun_s']:.1f} |", flush=True)
     return 0
 
 

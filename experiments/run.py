@@ -62,7 +62,8 @@ def cli() -> None:
     if not any(a in INFO_FLAGS for a in sys.argv[1:]):
         hints: list[str] = []
         try:
-            preflight(overrides, multirun, hints)
+            # with the sweep's name: the preflight plans the jobs exactly as Hydra launches them
+            preflight(overrides + ([name] if name else []), multirun, hints)
         except ConfigError as err:
             worker_server.stop()
             print(f"error: {err}", file=sys.stderr)

@@ -142,8 +142,9 @@ def test_the_server_preloads_everything_a_worker_imports_with_the_command():
 
 
 def test_the_command_checks_a_sweep_without_importing_the_numerical_libraries():
-    # the workers import numpy, pandas and Arrow; the command's own process only checks and
-    # launches, and its imports delay the first job
+    # the workers import numpy, pandas and Arrow; the command's own process only checks,
+    # launches and shows the progress bar, and its imports delay the first job
     new = _new_modules("sys", "experiments.run, experiments.sweep.preflight, "
-                       "experiments.sweep.callbacks")
+                       "experiments.sweep.callbacks, experiments.sweep.progress, tqdm, "
+                       "hydra_plugins.openmarket_sweeper.checked_sweeper")
     assert not {"numpy", "pandas", "pyarrow", "scipy", "mesa"} & set(new)

@@ -2,8 +2,10 @@
 
 Hydra calls :func:`run_job` through ``experiments.run`` with the job's composed config. Each seed
 is skipped when its folder already holds the results of this exact config (a re-run of the same
-sweep resumes), otherwise run, and written atomically (:mod:`experiments.sweep.outputs`). A
-single run (not a sweep) also draws its figures and prints its summary.
+sweep resumes; :mod:`experiments.sweep.resume`), otherwise run, and written atomically
+(:mod:`experiments.sweep.outputs`); in a sweep, each seed done is counted for the progress bar
+(:mod:`experiments.sweep.progress`). Log lines go to the job's ``run.log``. A single run (not a
+sweep) also draws its figures and prints its summary.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.sweep.progress import record
+from experiments.sweep.resume import finished, run_dirs
 from sim.config import SimConfig
 from sim.hydra_conf import to_sim_config
 from sim.run import config_dict, config_hash, results_arrow, simulate
@@ -34,11 +38,13 @@ def run_job(cfg: DictConfig, out_dir: Path) -> list[Path]:
     n = cfg.seeds_per_job
     # the seeds of a job differ only in the seed, which the hash leaves out
     digest, plain = config_hash(sim_cfg), config_dict(sim_cfg)
+    sweep_dir = _sweep_dir()
     paths = []
-    for seed in range(sim_cfg.seed, sim_cfg.seed + n):
-        folder = out_dir if n == 1 else out_dir / f"seed={seed}"
+    for seed, folder in enumerate(run_dirs(out_dir, sim_cfg.seed, n), start=sim_cfg.seed):
         paths.append(run_one(replace(sim_cfg, seed=seed), folder, cfg.output, digest,
                              {**plain, "seed": seed}))
+        if sweep_dir is not None:
+            record(sweep_dir, folder)  # the sweep's progress bar counts it
     return paths
 
 
@@ -50,11 +56,11 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output, digest: str | None = None
     caller has them already.
     """
     with gc_paused():
-        from experiments.sweep.outputs import finished, write_results  # Arrow: not needed to launch
+        from experiments.sweep.outputs import write_results  # Arrow: not needed to launch
         import sim.model  # noqa: F401  (Mesa is imported before the clock starts: not model time)
 
     digest = digest or config_hash(sim_cfg)
-    if finished(out_dir, sim_cfg, digest):
+    if finished(out_dir, digest, sim_cfg.seed):
         log.info("already finished, skipped: %s", out_dir)
         return out_dir / "results.parquet"
     start = time.perf_counter()
@@ -75,6 +81,8 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output, digest: str | None = None
         from study.summary import summary_table
         print(summary_table(df).to_string())
     log.info("results: %s", path)
+    if single:
+        print(f"outputs: {out_dir}")
     return path
 
 
@@ -102,6 +110,11 @@ def _plain_frame(table):
     plain = pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
                        for f in table.schema])
     return table.cast(plain).to_pandas()
+
+
+def _sweep_dir() -> str | None:
+    """The folder of the sweep this job belongs to, or None outside a sweep."""
+    return str(HydraConfig.get().sweep.dir) if _is_multirun() else None
 
 
 def _is_multirun() -> bool:

@@ -1,4 +1,7 @@
-"""Writing a run's outputs: the results table (atomically), its config and its figures."""
+"""Writing a run's outputs: the results table (atomically) and its config.
+
+Whether a run is finished already is decided by :mod:`experiments.sweep.resume`.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.sweep.provenance import provenance
+from experiments.sweep.resume import RESULTS, RUN_CONFIG
 from sim.config import SimConfig
 from sim.run import config_dict, config_hash, constant_column
 from study.results_io import write_atomic
 
-RESULTS = "results.parquet"
+__all__ = ["RESULTS", "write_results", "write_run_table"]
 
 
 def write_results(table: pa.Table, out_dir: Path, cfg: SimConfig,
@@ -29,7 +33,7 @@ def write_results(table: pa.Table, out_dir: Path, cfg: SimConfig,
     prov = provenance()
     meta = {"config_hash": digest or config_hash(cfg), "seed": cfg.seed, "scenario": cfg.scenario,
             **prov, "config": plain or config_dict(cfg)}
-    write_atomic(out_dir / "run_config.json",
+    write_atomic(out_dir / RUN_CONFIG,
                  lambda p: Path(p).write_text(json.dumps(meta, indent=1, sort_keys=True)))
     for name in ("config_hash", *prov):
         table = table.append_column(name, constant_column(meta[name], table.num_rows,
@@ -53,17 +57,3 @@ def write_run_table(table: pa.Table, path: str) -> None:
             if pa.types.is_dictionary(f.type) or pa.types.is_string(f.type)]
     pq.write_table(table, path, store_schema=False, use_dictionary=text, write_statistics=False)
 
-
-def finished(out_dir: Path, cfg: SimConfig, digest: str | None = None) -> bool:
-    """True if ``out_dir`` already holds the complete results of this exact config and seed.
-
-    ``digest`` is ``config_hash(cfg)`` when the caller has it already.
-    """
-    meta_path, results = out_dir / "run_config.json", out_dir / RESULTS
-    if not (meta_path.exists() and results.exists()):
-        return False
-    try:
-        meta = json.loads(meta_path.read_text())
-    except (OSError, ValueError):
-        return False
-    return meta.get("config_hash") == (digest or config_hash(cfg)) and meta.get("seed") == cfg.seed

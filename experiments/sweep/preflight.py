@@ -20,8 +20,10 @@ from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
+from experiments.sweep import resume
 from sim.config import SimConfig
 from sim.hydra_conf import CONFIG_DIR, AppConfig, compose_config, register, to_sim_config
+from sim.run import config_hash
 from sim.validate import ConfigError, validate
 
 #: Config groups a user may select on the command line, beside the schema's keys.
@@ -241,32 +243,42 @@ def _sweep_jobs(overrides: list[str], parsed) -> tuple[list[list[str]], list[str
     return jobs, plain, plain_cfg
 
 
-def _seeds_by_config(jobs: list[list[str]]) -> dict[tuple, list[int]]:
-    """The seeds of the jobs that differ only in the seed, by their other overrides."""
-    seeds_of: dict[tuple, list[int]] = {}
+def _jobs_by_config(jobs: list[list[str]]) -> dict[tuple, list[tuple[list[str], int | None]]]:
+    """The jobs that differ only in the seed, with their seeds, by their other overrides."""
+    by_config: dict[tuple, list[tuple[list[str], int | None]]] = {}
     for job in jobs:
-        seeds = [o for o in job if o.startswith("seed=")]
+        seeds = [o.split("=", 1)[1] for o in job if o.startswith("seed=")]
         rest = tuple(o for o in job if not o.startswith("seed="))
         for s in seeds:
-            check_seed(s.split("=", 1)[1])
-        seeds_of.setdefault(rest, []).extend(int(s.split("=", 1)[1]) for s in seeds)
-    return seeds_of
+            check_seed(s)
+        by_config.setdefault(rest, []).append((job, int(seeds[-1]) if seeds else None))
+    return by_config
 
 
 def _check_sweep(overrides: list[str], parsed, hints: list[str] | None) -> int:
-    """Compose and validate each distinct job config of a sweep; return the number of jobs."""
+    """Compose and validate each distinct job config of a sweep; return the number of jobs.
+
+    Each job's runs (config hash, seeds) are recorded for the sweeper, which launches only the
+    unfinished jobs (:mod:`experiments.sweep.resume`).
+    """
     jobs, plain, plain_cfg = _sweep_jobs(overrides, parsed)
     canonical = expand_jobs(plain)[0]  # the overrides as the jobs spell them
+    resume.clear_plans()
     # jobs that differ only in the seed share one composed config: compose it once
-    for rest, seeds in _seeds_by_config(jobs).items():
+    for rest, seeded in _jobs_by_config(jobs).items():
         # the plain config is the job config when only the seed is swept (saves a composition)
         sim_cfg = _compose_sim(list(rest), plain_cfg if list(rest) == canonical else None)
         validate(sim_cfg)
         per_job = _seeds_per_job(rest, plain_cfg)
+        seeds = [seed for _, seed in seeded if seed is not None]
         check_seed_batches(seeds, per_job)
         hint = batching_hint(seeds) if hints is not None and per_job == 1 else ""
         if hint and hint not in hints:
             hints.append(hint)
+        digest = config_hash(sim_cfg)
+        for job, seed in seeded:
+            first = sim_cfg.seed if seed is None else seed
+            resume.plan_job(job, resume.JobRuns(digest, first, per_job))
     return len(jobs)
 
 

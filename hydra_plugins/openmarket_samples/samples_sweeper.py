@@ -30,6 +30,8 @@ from hydra.plugins.sweeper import Sweeper
 from hydra.types import HydraContext, TaskFunction
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.sweep import progress
+
 log = logging.getLogger(__name__)
 
 
@@ -115,7 +117,17 @@ class SamplesSweeper(Sweeper):
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
-        log.info("samples sweeper: %d jobs from %s", sum(map(len, batches)), self.jobs_file)
+        n_jobs = sum(map(len, batches))
+        log.info("samples sweeper: %d jobs from %s", n_jobs, self.jobs_file)
+        # one progress bar of the runs (a job runs seeds_per_job seeds; finished ones count)
+        progress.start(sweep_dir, n_jobs * int(self.config.get("seeds_per_job", 1)), 0,
+                       str(self.config.hydra.runtime.choices.get("hydra/launcher", "")))
+        try:
+            return self._launch(batches)
+        finally:
+            progress.stop()
+
+    def _launch(self, batches: list[list[list[str]]]) -> List[Sequence[JobReturn]]:
         returns: List[Sequence[JobReturn]] = []
         index = 0
         for batch in batches:
