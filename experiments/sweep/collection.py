@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from experiments.sweep.outputs import RESULTS
+from experiments.sweep.resume import RESULTS, RUN_CONFIG
 from sim.run import constant_column
 from study.results_io import (COLLECTED, CONFIGS, SUMMARY, compact, read_key_series,
                               summary_columns, write_atomic)
@@ -259,7 +259,7 @@ def write_config_index(runs: list[Path], target: Path) -> None:
     """One line per distinct config (hash, config) beside the table, so any row can be re-run."""
     seen, lines = set(), []
     for run in runs:
-        meta = json.loads((run / "run_config.json").read_text())
+        meta = json.loads((run / RUN_CONFIG).read_text())
         if meta["config_hash"] not in seen:
             seen.add(meta["config_hash"])
             lines.append(json.dumps({"config_hash": meta["config_hash"],

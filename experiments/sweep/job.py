@@ -22,7 +22,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments.sweep.progress import record
-from experiments.sweep.resume import finished, run_dirs
+from experiments.sweep.resume import RESULTS, finished, run_dirs
 from sim.config import SimConfig
 from sim.hydra_conf import to_sim_config
 from sim.run import config_dict, config_hash, results_arrow, simulate
@@ -62,7 +62,7 @@ def run_one(sim_cfg: SimConfig, out_dir: Path, output, digest: str | None = None
     digest = digest or config_hash(sim_cfg)
     if finished(out_dir, digest, sim_cfg.seed):
         log.info("already finished, skipped: %s", out_dir)
-        return out_dir / "results.parquet"
+        return out_dir / RESULTS
     start = time.perf_counter()
     model = simulate(sim_cfg)
     model_seconds = time.perf_counter() - start
