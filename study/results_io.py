@@ -26,7 +26,7 @@ CONFIGS = "sweep_configs.jsonl"  # config_hash -> full config, for experiments.r
 SUMMARY = "scenario_summary.csv"
 
 
-def write_atomic(path: Path, write: Callable[[str], object], mode: int | None = None) -> None:
+def write_atomic(path: Path, write: Callable[[str], object]) -> None:
     """Write a file through a temporary name in the same folder, then rename it into place.
 
     A reader (the collector, a resumed sweep) therefore sees either no file or a whole one, even
@@ -34,15 +34,13 @@ def write_atomic(path: Path, write: Callable[[str], object], mode: int | None = 
     writes the whole file there, in one call or streamed (a ``pq.ParquetWriter`` opened on it).
     The temporary name, ``.<name>.<pid>.tmp``, carries the process id, so two processes never
     share one (cheaper than ``tempfile``'s random names: a sweep writes two files a run), and a
-    file left by a killed writer can be found by the pattern ``.<name>.*.tmp``. ``mode``, if
-    given, sets the file's permission bits (otherwise the writer's umask decides).
+    file left by a killed writer can be found by the pattern ``.<name>.*.tmp``. The file's
+    permissions follow the writer's umask, as every other output's do.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(str(tmp))
-        if mode is not None:
-            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
