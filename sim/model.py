@@ -131,6 +131,11 @@ class MarketModel(mesa.Model):
         """Levers of the government whose region is the lab's home bloc (None if absent)."""
         return self.cfg.governments.get(BLOCS[self.lab_bloc[lab_index]].value)
 
+    def rules_cost(self, lab_index: int) -> float:
+        """The home government's content-rules cost of a lab (0 without a home government)."""
+        gov = self.home_government(lab_index)
+        return gov.content_rules_cost if gov else 0.0
+
     # ----------------------------------------------------------------------------- supply side
     def postures(self) -> list[Posture]:
         """Every lab's current posture, in lab order."""
@@ -216,8 +221,7 @@ class MarketModel(mesa.Model):
                                cfg.developers.derivatives_per_month)
         self.derivatives = self.derivatives + self.streams["derivatives"].poisson(rate)
         capture = np.array([cfg.labs[name].cloud_capture for name in self.lab_names])
-        rules = np.array([gov.content_rules_cost if (gov := self.home_government(i)) else 0.0
-                          for i in range(len(self.labs))])
+        rules = np.array([self.rules_cost(i) for i in range(len(self.labs))])
         self.revenue, self.cash = book_accounts(
             self.cash, menu, shares, token_demand(self.month, cfg.market), capture, self.compute,
             cfg.chips.opex_usd_per_h100e_month, rules)

@@ -248,8 +248,7 @@ class Lab(mesa.Agent):
             return
         gov = m.home_government(self.index)
         profit, open_share = project_postures(
-            self.index, m.postures(), m.market_inputs(), m.cfg,
-            rules_cost=gov.content_rules_cost if gov else 0.0,
+            self.index, m.postures(), m.market_inputs(), m.cfg, rules_cost=m.rules_cost(self.index),
             cloud_capture=self.params.cloud_capture)
         opex = m.compute[self.index] * m.cfg.chips.opex_usd_per_h100e_month / 1e9
         prob = posture_choice(profit, open_share, self.posture, opex_usd_bn=opex,
