@@ -66,7 +66,9 @@ def render() -> str:
     out += ["## `labs.<name>` (fields)", "", (LabConfig.__doc__ or "").strip(), "", head,
             *_rows("labs.<name>.", LabConfig()), ""]
     fields = ["bloc", "posture", "compute_h100e", "lag_months", "openness_bias", "cloud_capture",
-              "derivative_propensity", "derivatives", "cash_usd_bn", "release_phase_month"]
+              "derivative_propensity", "derivatives", "cash_usd_bn", "financing",
+              "funding_usd_bn_per_year", "funding_revenue_elasticity", "staff_usd_bn_per_year",
+              "release_phase_month"]
     out += ["## Default roster (2025-01)", "", "Sources per value: comments in `sim/roster.py`.",
             "", "| lab | " + " | ".join(fields) + " |", "|---" * (len(fields) + 1) + "|"]
     for name, lab in cfg.labs.items():

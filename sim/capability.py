@@ -7,7 +7,10 @@ A lab's flagship capability (log10 effective training FLOP) is
 with ``k`` its algorithmic knowledge and ``b`` = openness of its posture (open 1, hybrid 0.5,
 closed 0). Knowledge grows by shared algorithmic progress, by spillovers from openly released
 techniques (absorbed more by compute-rich labs) and by imitation of better open weights and of
-the frontier (:func:`knowledge_step`). Everything here is a function of arrays over labs.
+the frontier (:func:`knowledge_step`), at a speed limited by the imitator's compute relative
+to the source's (absorptive capacity) and by access. ``compute`` here is a lab's *training*
+compute: the part of its fleet not serving its closed products (``sim.chips``). Everything here
+is a function of arrays over labs.
 """
 
 from __future__ import annotations
@@ -51,44 +54,107 @@ def capability(compute: np.ndarray, knowledge: np.ndarray, boost: np.ndarray,
     return log_compute(compute) + knowledge + boost * open_
 
 
-def knowledge_step(research_efficiency: np.ndarray, compute: np.ndarray, capability: np.ndarray,
-                   best_open: float, frontier: float, open_fraction: float, *,
-                   algorithmic: float, spillover: float, half_compute: float,
-                   imitation_open: float, imitation_closed: float) -> np.ndarray:
+def absorptive_capacity(training: np.ndarray, source_training: float | np.ndarray,
+                        half_ratio: float) -> np.ndarray:
+    """How fast a lab can absorb another's model or techniques (0-1).
+
+    ``T / (T + half_ratio * T_source)``: a lab with ``half_ratio`` times the source's training
+    compute imitates at half the base rate; one with far less compute barely at all. A ratio of
+    compute, so it does not fade as every fleet grows.
+    """
+    return training / (training + half_ratio * np.maximum(source_training, 1.0))
+
+
+def knowledge_step(research_efficiency: np.ndarray, training: np.ndarray, capability: np.ndarray,
+                   best_open: np.ndarray, frontier: float, open_fraction: float, *,
+                   open_source_training: np.ndarray, frontier_training: float,
+                   closed_access: np.ndarray, algorithmic: float, spillover: float,
+                   half_ratio: float, imitation_open: float, imitation_closed: float
+                   ) -> np.ndarray:
     """Monthly growth of each lab's algorithmic knowledge (OOM).
 
-    ``dk = algorithmic * efficiency + spillover * open_fraction * absorb
-    + imitation_open * max(best_open - C, 0) + imitation_closed * max(frontier - C, 0)``
-    with absorptive capacity ``absorb = compute / (compute + half_compute)``, so open release
-    helps every lab and compute-rich labs most.
+    ``dk = algorithmic * efficiency + spillover * open_fraction * a_top
+    + imitation_open * a_open * max(best_open - C, 0)
+    + imitation_closed * access * a_front * max(frontier - C, 0)``, with the absorptive
+    capacities ``a`` of :func:`absorptive_capacity` relative to the best-trained lab
+    (``a_top``), to the lab that released the best open model the imitator may use
+    (``a_open``) and to the frontier lab (``a_front``). Catching up therefore needs compute, and
+    ``access`` (:func:`closed_access`) slows the distillation of a closed API the imitator's
+    region cannot use.
+
+    Args:
+        research_efficiency: each lab's multiplier on shared algorithmic progress.
+        training: each lab's training compute (H100e).
+        capability: each lab's capability now (OOM).
+        best_open: per lab, the best open model it may use (OOM; -inf if none).
+        frontier: the best model (OOM).
+        open_fraction: mean openness of all labs (0-1).
+        open_source_training: per lab, training compute of that best open model's lab.
+        frontier_training: training compute of the frontier lab.
+        closed_access: per lab, imitation speed of the frontier model (0-1).
+        algorithmic: shared algorithmic progress (OOM per month).
+        spillover: knowledge per month when every lab is open (OOM).
+        half_ratio: ``absorptive_half_ratio`` (see :func:`absorptive_capacity`).
+        imitation_open: share of the gap to the best open model closed per month at full
+            absorptive capacity.
+        imitation_closed: the same for the gap to the frontier.
     """
-    absorb = compute / (compute + half_compute)
+    top = training.max()
+    a_top = absorptive_capacity(training, top, half_ratio)
+    a_open = absorptive_capacity(training, open_source_training, half_ratio)
+    a_front = absorptive_capacity(training, frontier_training, half_ratio)
+    open_gap = np.where(np.isfinite(best_open), np.maximum(best_open - capability, 0.0), 0.0)
     return (algorithmic * research_efficiency
-            + spillover * open_fraction * absorb
-            + imitation_open * np.maximum(best_open - capability, 0.0)
-            + imitation_closed * np.maximum(frontier - capability, 0.0))
+            + spillover * open_fraction * a_top
+            + imitation_open * a_open * open_gap
+            + imitation_closed * closed_access * a_front * np.maximum(frontier - capability, 0.0))
 
 
-def grow_knowledge(knowledge: np.ndarray, compute: np.ndarray, capability: np.ndarray,
-                   open_: np.ndarray, research_efficiency: np.ndarray,
-                   cfg: CapabilityConfig) -> np.ndarray:
+def best_open_for(capability: np.ndarray, open_: np.ndarray, excluded: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per lab: capability and owner of the best open model it may download.
+
+    Args:
+        capability: each lab's capability (OOM).
+        open_: openness of each lab's posture (an open or hybrid lab publishes weights).
+        excluded: (labs, labs) bool, ``[i, j]`` = lab ``j``'s licence excludes lab ``i``'s
+            home region.
+
+    Returns:
+        The best capability (-inf if none) and its lab's index (-1 if none), per lab.
+    """
+    usable = (open_ > 0)[None, :] & ~excluded
+    caps = np.where(usable, capability[None, :], -np.inf)
+    owner = caps.argmax(axis=1)
+    best = caps[np.arange(caps.shape[0]), owner]
+    return best, np.where(np.isfinite(best), owner, -1)
+
+
+def grow_knowledge(knowledge: np.ndarray, training: np.ndarray, capability: np.ndarray,
+                   open_: np.ndarray, research_efficiency: np.ndarray, cfg: CapabilityConfig,
+                   *, excluded: np.ndarray, api_blocked: np.ndarray) -> np.ndarray:
     """Next month's knowledge of every lab (OOM), from this month's capability and postures.
 
     Args:
         knowledge: current knowledge per lab.
-        compute: compute per lab after this month's growth (H100e); sets absorptive capacity.
+        training: training compute per lab this month (H100e); sets absorptive capacity.
         capability: current capability per lab (before this month's growth).
         open_: openness of each lab's current posture.
         research_efficiency: each lab's multiplier on shared algorithmic progress.
         cfg: capability parameters.
+        excluded: see :func:`best_open_for`.
+        api_blocked: (labs, labs) bool, ``[i, j]`` = lab ``j`` does not sell its API in lab
+            ``i``'s home region.
     """
-    open_caps = capability[open_ > 0]
+    best_open, owner = best_open_for(capability, open_, excluded)
+    leader = int(capability.argmax())
+    access = np.where(api_blocked[:, leader], cfg.blocked_api_access, 1.0)
     return knowledge + knowledge_step(
-        research_efficiency, compute, capability,
-        open_caps.max() if open_caps.size else -np.inf, capability.max(), open_.mean(),
+        research_efficiency, training, capability, best_open, float(capability[leader]),
+        float(open_.mean()), open_source_training=np.where(owner >= 0, training[owner], 1.0),
+        frontier_training=float(training[leader]), closed_access=access,
         algorithmic=cfg.algorithmic_oom_per_month, spillover=cfg.open_spillover_oom_per_month,
-        half_compute=cfg.spillover_half_compute_h100e,
-        imitation_open=cfg.imitation_open_per_month,
+        half_ratio=cfg.absorptive_half_ratio, imitation_open=cfg.imitation_open_per_month,
         imitation_closed=cfg.imitation_closed_per_month)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
-from sim.enums import BanScope, Bloc, EventKind, Posture, Region
+from sim.enums import BanScope, Bloc, EventKind, Financing, Posture, Region
 from sim.params import param
 from sim.roster import default_affinity, default_governments, default_labs
 
@@ -28,9 +28,10 @@ class LabConfig:
 
     bloc: Bloc = param(Bloc.US, source="calibration lab.* rows (headquarters)")
     posture: Posture = param(Posture.closed, source="calibration lab.*.posture rows (2025-01)")
-    compute_h100e: float = param(1e5, lo=0.0, hi=1e8, unit="H100e (bound: ~100x the largest "
-                                 "2025 fleet)",
-                                 source="assumption scaled to compute.share.* rows")
+    compute_h100e: float = param(1e5, lo=0.0, hi=1e8, unit="H100e of accelerators at 2025-01 "
+                                 "(bound: ~100x the largest 2025 fleet)",
+                                 source="assumption scaled to compute.share.* and "
+                                        "compute.world_stock.* rows")
     lag_months: float = param(6.0, lo=0.0, hi=60.0, unit="months behind the frontier in 2025-01",
                               source="assumption informed by gap.* rows")
     openness_bias: float = param(0.0, lo=-5.0, hi=5.0, unit="normalised payoff per unit openness",
@@ -48,7 +49,20 @@ class LabConfig:
                                source="assumption scaled from adoption.hf.qwen_derivatives ratios")
     derivative_propensity: float = param(1.0, lo=0.0, hi=10.0, unit="x derivatives per open user",
                                          source="assumption fitted to adoption.hf.qwen_derivatives")
-    cash_usd_bn: float = param(5.0, unit="USD bn", source="assumption")
+    cash_usd_bn: float = param(5.0, lo=0.0, unit="USD bn at 2025-01",
+                               source="assumption (order of magnitude of reported raises)")
+    financing: Financing = param(Financing.outside,
+                                 source="ownership: groups fund their labs, funds DeepSeek, "
+                                        "investors the independents")
+    funding_usd_bn_per_year: float = param(
+        1.0, lo=0.0, hi=1000.0, unit="USD bn per year at 2025-01 revenue",
+        source="money.* rows where given (roster comments); else assumption")
+    funding_revenue_elasticity: float = param(
+        1.0, lo=0.0, hi=3.0, unit="d log funding / d log revenue",
+        source="assumption: investors price labs at a roughly stable revenue multiple (1); "
+               "parents fund from group cash flow (0.5); a fund from its own profits (0)")
+    staff_usd_bn_per_year: float = param(0.5, lo=0.0, hi=100.0, unit="USD bn per year (2025)",
+                                         source="assumption: headcount x pay, incl. stock")
     closed_api_blocked_regions: List[Region] = param(list, factory=True,
                                                      source="labs' own terms of service")
     open_licence_excluded_regions: List[Region] = param(
@@ -148,6 +162,12 @@ class LabBehaviourConfig:
     security_cost: float = param(1.0, lo=0.0, hi=10.0,
                                  unit="normalised payoff per unit open_release_cost x openness",
                                  source="assumption")
+    money_weight: float = param(1.0, lo=0.0, hi=100.0,
+                                unit="normalised payoff per month of capability money buys",
+                                source="assumption")
+    planning_months: float = param(12.0, lo=1.0, hi=120.0,
+                                   unit="months of a posture's money the lab weighs",
+                                   source="assumption: one flagship cycle ahead and back")
     community_value: float = param(0.3, lo=0.0, hi=10.0,
                                    unit="normalised payoff per unit projected open share",
                                    source="assumption: talent, reputation, free improvements")
@@ -164,8 +184,14 @@ class CapabilityConfig:
     open_spillover_oom_per_month: float = param(0.015, lo=0.0, hi=1.0,
                                                 unit="OOM per month at all labs open",
                                                 source="assumption")
-    spillover_half_compute_h100e: float = param(2e5, lo=1.0, unit="H100e",
-                                                source="assumption: absorptive capacity")
+    absorptive_half_ratio: float = param(
+        0.1, lo=1e-6, hi=100.0, unit="imitator's / source's training compute at half speed",
+        source="assumption: distilling or reproducing a model takes a fraction of its "
+               "training compute (compute.minimax_m1.rl_cost, compute.deepseek_v3.cost)")
+    blocked_api_access: float = param(0.5, lo=0.0, hi=1.0,
+                                      unit="imitation speed of a closed model whose API is "
+                                           "not offered in the imitator's home region",
+                                      source="assumption: papers and proxies still leak")
     imitation_open_per_month: float = param(0.08, lo=0.0, hi=1.0, unit="share of gap to best open",
                                             source="assumption: fine-tune/distil open weights")
     imitation_closed_per_month: float = param(0.05, lo=0.0, hi=1.0,
@@ -177,10 +203,50 @@ class CapabilityConfig:
 
 @dataclass
 class ChipsConfig:
-    """Compute supply: investment-driven growth, export controls, domestic substitutes."""
+    """World accelerator supply, prices, export controls' reach and domestic substitutes.
 
-    compute_growth_per_year: float = param(5.0, lo=1.0, hi=20.0, unit="x per year wanted",
-                                           source="compute.growth.rest (Epoch AI)")
+    Labs buy accelerators out of their budgets (``sim.finance``); the world's output is an input
+    (``compute.world_stock.*`` rows), of which the modelled labs may buy a share; a controlled
+    bloc obtains only part of what it orders and fills the rest with domestic accelerators of
+    limited output (``sim.chips``).
+    """
+
+    world_stock_h100e: float = param(5e6, lo=0.0, hi=1e10, unit="H100e installed at 2025-01",
+                                     source="compute.world_stock.nvidia (4e6 NVIDIA at 2025-02) "
+                                            "+ ~1e6 other makers (assumption)")
+    world_output_h100e_per_month: float = param(
+        6e5, lo=0.0, hi=1e9, unit="H100e produced per month at 2025-01",
+        source="derived: compute.world_stock.all (15e6 at 2025-12) minus the 2025-01 stock, "
+               "net of depreciation, with 2.3x/yr growth")
+    world_output_growth_per_year: float = param(2.3, lo=1.0, hi=10.0, unit="x per year (2025)",
+                                                source="compute.world_stock.nvidia (stock grew "
+                                                       "~2.3x per year since 2019)")
+    world_output_growth_halflife_months: float = param(
+        36.0, lo=1.0, hi=1e6, unit="months for the log growth rate to halve",
+        source="assumption: power, packaging and fab limits slow the growth of output")
+    labs_share_of_world_output: float = param(
+        0.75, lo=0.0, hi=1.0, unit="share of world output the modelled labs may buy",
+        source="assumption: the rest goes to other clouds, enterprises, governments and the "
+               "hosts of open models")
+    depreciation_per_year: float = param(0.2, lo=0.0, hi=1.0, unit="share of a fleet retired "
+                                         "per year", source="assumption: ~5-year useful life "
+                                                            "(hyperscaler accounting)")
+    compute_growth_per_year: float = param(5.0, lo=1.0, hi=20.0,
+                                           unit="x per year a lab wants its fleet to grow",
+                                           source="compute.growth.rest (Epoch AI): labs' "
+                                                  "ambition; budgets and supply decide")
+    usd_per_h100e: float = param(3.5e4, lo=1.0, unit="USD per H100e of frontier accelerators "
+                                 "(2025-01)", source="compute.largest_cluster (xAI Colossus: "
+                                                     "~7e9 USD of hardware for 200k chips)")
+    price_decline_per_year: float = param(1.26, lo=1.0, hi=10.0,
+                                          unit="x cheaper per H100e per year",
+                                          source="compute.supercomputer_trends (performance "
+                                                 "doubles in 9 months, cost in 12)")
+    domestic_usd_per_h100e: float = param(
+        5.5e4, lo=1.0, unit="USD per H100e of domestic accelerators (2025-01)",
+        source="assumption: Ascend 910C priced like an H100-class chip at ~0.6 of its "
+               "performance (chips.ascend910c.rel_h100)")
+    domestic_bloc: Bloc = param(Bloc.CN, source="chips.ascend.production (Huawei Ascend)")
     domestic_chips_per_year: float = param(2e5, lo=0.0, unit="chips per year (2025)",
                                            source="chips.ascend.production")
     domestic_supply_growth_per_year: float = param(1.8, lo=1.0, hi=10.0, unit="x per year",
@@ -189,10 +255,35 @@ class ChipsConfig:
                                           source="chips.ascend910c.rel_h100")
     domestic_share_to_labs: float = param(0.5, lo=0.0, hi=1.0, unit="share of domestic output",
                                           source="assumption")
-    usd_per_h100e: float = param(3e4, lo=1.0, unit="USD per H100e of capacity",
-                                 source="assumption: H100 price incl. share of cluster")
-    opex_usd_per_h100e_month: float = param(1460.0, lo=0.0, unit="USD per H100e-month",
-                                            source="compute.deepseek_v3.cost (2 USD per GPU-hour)")
+    opex_usd_per_h100e_month: float = param(
+        250.0, lo=0.0, unit="USD per H100e-month (power, cooling, operations)",
+        source="assumption: ~1 kW per H100e all-in at ~0.1 USD/kWh plus operations, ~0.35 USD "
+               "per GPU-hour; hardware is booked as capex")
+    rental_usd_per_h100e_month: float = param(
+        1460.0, lo=0.0, unit="USD per H100e-month rented (2025-01)",
+        source="compute.deepseek_v3.cost (2 USD per GPU-hour); falls like the purchase price")
+    max_serving_share: float = param(0.5, lo=0.0, hi=1.0,
+                                     unit="share of a fleet a lab lets inference take",
+                                     source="assumption: labs reserve training capacity and "
+                                            "rent the rest of their serving")
+
+
+@dataclass
+class FinanceConfig:
+    """How labs turn cash into purchases (``sim.finance``)."""
+
+    spend_share_per_month: float = param(
+        0.25, lo=0.0, hi=1.0, unit="share of spendable cash committed to accelerators a month",
+        source="assumption: build-outs are committed within about a quarter")
+    reserve_months: float = param(6.0, lo=0.0, hi=60.0,
+                                  unit="months of running costs kept as a reserve",
+                                  source="assumption")
+    smoothing_months: float = param(3.0, lo=1.0, hi=36.0,
+                                    unit="months (exponential smoothing of revenue and of "
+                                         "chip deliveries)",
+                                    source="assumption: investors read a run-rate")
+    staff_growth_per_year: float = param(1.3, lo=1.0, hi=5.0, unit="x per year",
+                                         source="assumption")
 
 
 @dataclass
@@ -245,6 +336,7 @@ class SimConfig:
     lab_behaviour: LabBehaviourConfig = field(default_factory=LabBehaviourConfig)
     capability: CapabilityConfig = field(default_factory=CapabilityConfig)
     chips: ChipsConfig = field(default_factory=ChipsConfig)
+    finance: FinanceConfig = field(default_factory=FinanceConfig)
     market: MarketConfig = field(default_factory=MarketConfig)
     labs: Dict[str, LabConfig] = field(default_factory=lambda: default_labs(LabConfig))
     governments: Dict[str, GovernmentConfig] = field(

@@ -46,6 +46,14 @@ REGIONS = tuple(Region)
 BLOCS = tuple(Bloc)
 
 
+class Financing(str, Enum):
+    """Who pays for a lab's spending beyond its revenue (``sim.finance``)."""
+
+    parent = "parent"  # transfers from a listed group (Alibaba, Tencent, Baidu, Google, Meta)
+    outside = "outside"  # venture and strategic investors (OpenAI, Anthropic, xAI, ...)
+    fund = "fund"  # a hedge-fund parent's own profits (DeepSeek, High-Flyer)
+
+
 class BanScope(str, Enum):
     """How far a government's ban on a foreign bloc's models reaches in its region."""
 

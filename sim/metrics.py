@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from sim.agents.developer import consumer_surplus, representative_utility
 from sim.capability import bloc_gap_months
+from sim.checks import check_finite, check_supply
 from sim.config import DeveloperConfig, GovernmentConfig
 from sim.enums import BLOCS, OPENNESS, Posture
 from sim.market import Menu
@@ -46,9 +47,25 @@ METRICS: dict[str, tuple[tuple[str, ...], str]] = {
     "lab_expected_openness": (("lab",), "openness the lab's last posture decision was expected "
                                         "to give (probability-weighted; decision pressure)"),
     "lab_capability": (("lab",), "flagship capability, log10 effective FLOP"),
-    "lab_compute_h100e": (("lab",), "training compute, H100 equivalents"),
+    "lab_compute_h100e": (("lab",), "fleet: accelerators the lab owns, H100 equivalents"),
+    "lab_training_compute_h100e": (("lab",), "part of the fleet training models (the fleet "
+                                             "less own serving and idle), H100e"),
     "lab_revenue_usd_bn": (("lab",), "revenue in the month, USD bn (API + captured services)"),
-    "lab_cash_usd_bn": (("lab",), "cash, USD bn; negative = funding raised beyond revenue"),
+    "lab_cash_usd_bn": (("lab",), "cash at the end of the month, USD bn (never negative)"),
+    "lab_capex_usd_bn": (("lab",), "spending on accelerators in the month, USD bn"),
+    "lab_funding_usd_bn": (("lab",), "funding received in the month (parent, investors or "
+                                     "fund, plus open-source grants), USD bn"),
+    "lab_serving_cost_usd_bn": (("lab",), "cost of serving the lab's closed products in the "
+                                          "month (own fleet's power and operations plus rented "
+                                          "capacity), USD bn"),
+    "bloc_compute_h100e": (("bloc",), "accelerators of the bloc's labs, H100e (sum of fleets)"),
+    "bloc_capex_usd_bn": (("bloc",), "the bloc's labs' spending on accelerators in the month, "
+                                     "USD bn"),
+    "bloc_revenue_usd_bn": (("bloc",), "the bloc's labs' revenue in the month, USD bn"),
+    "world_accelerator_output_h100e": ((), "world output of AI accelerators in the month, "
+                                           "H100e (an input)"),
+    "world_accelerator_stock_h100e": ((), "installed world stock of AI accelerators, H100e "
+                                          "(all buyers, net of retirements)"),
     "lab_developer_share": (("lab",), "global share of developers on the lab's models"),
     "lab_price_usd_per_mtok": (("lab",), "flagship price to developers, USD per Mtok"),
     "derivatives": (("lab",), "cumulative derivative models of the lab's open family"),
@@ -79,9 +96,17 @@ class MonthState:
         chip_access: share of wanted frontier chips each bloc obtains.
         governments: each region's levers (export controls are recorded for controllers).
         capability: per lab, log10 effective FLOP.
-        compute: per lab, H100e.
+        fleet: per lab, accelerators (H100e).
+        training: per lab, training compute (H100e).
         revenue: per lab, USD bn this month.
         cash: per lab, USD bn.
+        capex: per lab, USD bn spent on accelerators this month.
+        funding: per lab, USD bn received this month.
+        serving_cost: per lab, USD bn of serving its closed products this month.
+        lab_bloc: bloc index of each lab.
+        bloc_bound: per bloc, H100e its labs could have obtained since the start.
+        world_output: world accelerator output this month (H100e).
+        world_stock: installed world stock (H100e).
         family_share: per lab, global share of developers on its products.
         derivatives: per lab, cumulative derivative models.
     """
@@ -104,9 +129,17 @@ class MonthState:
     chip_access: np.ndarray
     governments: Mapping[str, GovernmentConfig]
     capability: np.ndarray
-    compute: np.ndarray
+    fleet: np.ndarray
+    training: np.ndarray
     revenue: np.ndarray
     cash: np.ndarray
+    capex: np.ndarray
+    funding: np.ndarray
+    serving_cost: np.ndarray
+    lab_bloc: np.ndarray
+    bloc_bound: np.ndarray
+    world_output: float
+    world_stock: float
     family_share: np.ndarray
     derivatives: np.ndarray
 
@@ -152,7 +185,9 @@ class Recorder:
     def _add(self, metric: str, values, region="", bloc="", lab="") -> None:
         values = np.atleast_1d(np.asarray(values, dtype=float))
         n = values.size
-        self._months.append(self._month if self._clock is None else self._clock.month)
+        month = self._month if self._clock is None else self._clock.month
+        check_finite(month, metric, values)
+        self._months.append(month)
         self._sizes.append(n)
         labels = self._labels
         labels["metric"].append(self._code("metric", metric, n))
@@ -164,9 +199,12 @@ class Recorder:
     def collect(self, state: MonthState) -> None:
         """Record the outcomes of the month ``state`` describes."""
         self._month = state.month
+        check_supply(state.month, state.lab_names, state.lab_bloc, state.fleet, state.bloc_bound,
+                     state.cash)
         self._market_shares(state)
         self._capability(state)
         self._labs(state)
+        self._money(state)
 
     def _market_shares(self, s: MonthState) -> None:
         menu = s.menu
@@ -234,12 +272,26 @@ class Recorder:
         self._add("lab_openness", [OPENNESS[p] for p in s.postures], lab=names)
         self._add("lab_expected_openness", list(s.expected_openness), lab=names)
         self._add("lab_capability", s.capability, lab=names)
-        self._add("lab_compute_h100e", s.compute, lab=names)
+        self._add("lab_compute_h100e", s.fleet, lab=names)
+        self._add("lab_training_compute_h100e", s.training, lab=names)
         self._add("lab_revenue_usd_bn", s.revenue, lab=names)
         self._add("lab_cash_usd_bn", s.cash, lab=names)
         self._add("lab_developer_share", s.family_share, lab=names)
         self._add("lab_price_usd_per_mtok", s.menu.price[0::2], lab=names)
         self._add("derivatives", s.derivatives, lab=names)
+
+    def _money(self, s: MonthState) -> None:
+        names = list(s.lab_names)
+        self._add("lab_capex_usd_bn", s.capex, lab=names)
+        self._add("lab_funding_usd_bn", s.funding, lab=names)
+        self._add("lab_serving_cost_usd_bn", s.serving_cost, lab=names)
+        blocs = [b.value for b in BLOCS]
+        for metric, values in (("bloc_compute_h100e", s.fleet), ("bloc_capex_usd_bn", s.capex),
+                               ("bloc_revenue_usd_bn", s.revenue)):
+            self._add(metric, np.bincount(s.lab_bloc, weights=values, minlength=len(BLOCS)),
+                      bloc=blocs)
+        self._add("world_accelerator_output_h100e", s.world_output)
+        self._add("world_accelerator_stock_h100e", s.world_stock)
 
     def frame(self) -> pd.DataFrame:
         """The collected rows as a DataFrame with columns :data:`COLUMNS`."""

@@ -4,13 +4,15 @@ Schedule of one month (:meth:`MarketModel.step`):
 
 1. scheduled events due this month (``sim.events``);
 2. governments apply their adaptive rules (``sim.agents.government``);
-3. chips and capability: compute grows under export controls (``sim.chips``), knowledge and
-   capability grow (``sim.capability``);
+3. money and chips: each lab's funding arrives (``sim.finance``), it orders accelerators with
+   the budget it can spare and the world's output, export controls and domestic output decide
+   what is delivered (``sim.chips``); knowledge and capability grow (``sim.capability``);
 4. labs re-decide their posture at release months, in random order (``sim.agents.lab``);
 5. market clearing: products, prices and access are recomputed (``sim.market``);
 6. developers: each region's reconsidering developers choose a base model
    (``sim.agents.developer``);
-7. derivatives are published and revenues booked;
+7. derivatives are published and the month's accounts closed: revenue, serving, running costs
+   and cash (``sim.agents.lab.month_sales``, ``sim.finance.close_month``);
 8. data collection (``sim.metrics``).
 
 The model holds the state (arrays over labs, the developer population, the config) and the
@@ -23,13 +25,13 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import capability, chips
+from sim import capability, chips, finance
 from sim.agents.developer import DeveloperPopulation, DeveloperRegion
 from sim.agents.government import Government
-from sim.agents.lab import Lab, book_accounts, derivative_rate
+from sim.agents.lab import Lab, derivative_rate, month_sales, posture_money, project_postures
 from sim.capability import REFERENCE_CAPABILITY
 from sim.config import GovernmentConfig, SimConfig
-from sim.enums import BLOCS, REGIONS, Bloc, Posture
+from sim.enums import BLOCS, OPENNESS, POSTURES, REGIONS, Bloc, Posture, Region
 from sim.events import apply_event, events_due
 from sim.market import SLOTS, MarketInputs, ban_codes, build_menu, common_utilities, \
     lab_region_flags, market_access, token_demand
@@ -64,12 +66,18 @@ class MarketModel(mesa.Model):
         self.regions = [DeveloperRegion(self, i, n) for i, n in enumerate(self.region_names)]
         self.developers = DeveloperPopulation(cfg.model.n_developers, cfg.developers,
                                               self.region_names, self.streams["init"])
-        self.revenue = np.zeros(len(self.labs))
         self._counts: np.ndarray | None = None
         self._flag_cache: dict = {}
         self.recorder = Recorder()
         self._apply_due_events()
-        self._settle_month()
+        self._clear_market()
+        # month 0 has no purchases; its revenue is the financiers' reference, and its serving
+        # load sets the training compute the initial knowledge is solved for (so capability
+        # is exactly the configured lag at the start)
+        self.revenue_start = self.revenue.copy()
+        self.revenue_smoothed = self.revenue.copy()
+        self._solve_initial_knowledge()
+        self.recorder.collect(self.month_state())
 
     def _init_labs(self) -> None:
         cfg = self.cfg
@@ -78,14 +86,35 @@ class MarketModel(mesa.Model):
         self.lab_by_name = {lab.name: lab for lab in self.labs}
         labs = [cfg.labs[n] for n in self.lab_names]
         self.lab_bloc = np.array([BLOCS.index(Bloc(p.bloc)) for p in labs], dtype=np.int64)
-        self.compute = np.array([p.compute_h100e for p in labs], dtype=float)
+        n = len(labs)
+        self.fleet = np.array([p.compute_h100e for p in labs], dtype=float)
+        self.training = self.fleet.copy()
         self.derivatives = np.array([p.derivatives for p in labs], dtype=float)
         self.cash = np.array([p.cash_usd_bn for p in labs], dtype=float)
-        start = REFERENCE_CAPABILITY - np.array([p.lag_months for p in labs]) \
-            * cfg.model.capability_oom_per_month
-        self.knowledge = capability.initial_knowledge(start, self.compute, self._boost(),
-                                                      self._openness())
-        self.capability = start
+        self.revenue = np.zeros(n)
+        self.funding = finance.funding(self._lab_array("funding_usd_bn_per_year"), np.zeros(n),
+                                       np.zeros(n), self._lab_array("funding_revenue_elasticity"))
+        self.capex, self.serving_cost, self.running_costs = np.zeros(n), np.zeros(n), np.zeros(n)
+        self.serving_need, self.active = np.zeros(n), np.ones(n)
+        self.fill = np.ones(n)  # smoothed share of orders delivered
+        self.price_paid = np.full(n, cfg.chips.usd_per_h100e)  # USD per H100e, last delivery
+        self.world_stock = cfg.chips.world_stock_h100e
+        self.world_output = chips.world_output_h100e(0, cfg.chips)
+        # what each bloc's labs could have obtained since the start (the run-time bound)
+        self.bloc_bound = chips.bloc_totals(self.fleet, self.lab_bloc)
+        self.start_capability = REFERENCE_CAPABILITY - np.array(
+            [p.lag_months for p in labs]) * cfg.model.capability_oom_per_month
+        self.knowledge = capability.initial_knowledge(self.start_capability, self.training,
+                                                      self._boost(), self._openness())
+        self.capability = self.start_capability
+
+    def _lab_array(self, attr: str) -> np.ndarray:
+        return np.array([getattr(self.cfg.labs[n], attr) for n in self.lab_names], dtype=float)
+
+    def _solve_initial_knowledge(self) -> None:
+        self.training = self._training_compute()
+        self.knowledge = capability.initial_knowledge(self.start_capability, self.training,
+                                                      self._boost(), self._openness())
 
     # ----------------------------------------------------------------------------- schedule
     def step(self) -> None:
@@ -94,7 +123,8 @@ class MarketModel(mesa.Model):
         self._apply_due_events()
         for gov in self.governments.values():
             gov.step()
-        self._grow_compute_and_capability()
+        self._buy_compute()
+        self._grow_capability()
         # random order from the labs' own stream (not Mesa's generator), so every draw of the
         # run comes from one of the four named streams and scenarios share them
         for i in self.streams["labs"].permutation(len(self.labs)):
@@ -102,12 +132,16 @@ class MarketModel(mesa.Model):
         self._settle_month()
 
     def _settle_month(self) -> None:
-        """Steps 5-8: market clearing, developers, accounts, data collection (month 0 too)."""
+        """Steps 5-8: market clearing, developers, accounts, data collection."""
+        self._clear_market()
+        self.recorder.collect(self.month_state())
+
+    def _clear_market(self) -> None:
+        """Steps 5-7: market clearing, developers, derivatives and the month's accounts."""
         self.refresh_market()
         self._run_developers()
         self._counts = None  # choices changed (also when a subclass moves developers itself)
         self._book_month()
-        self.recorder.collect(self.month_state())
 
     def run(self) -> None:
         """Step through the configured horizon (month 0 is the initial state)."""
@@ -147,20 +181,61 @@ class MarketModel(mesa.Model):
     def _boost(self) -> np.ndarray:
         return capability.community_boost(self.derivatives, self.cfg.capability.community_gain_oom)
 
-    def _grow_compute_and_capability(self) -> None:
+    def _buy_compute(self) -> None:
+        """Funding arrives, labs order accelerators, supply and controls decide deliveries."""
+        cfg, ch = self.cfg, self.cfg.chips
+        depreciation = chips.monthly_depreciation(ch)
+        self.world_output = chips.world_output_h100e(self.month, ch)
+        self.world_stock = self.world_stock * (1.0 - depreciation) + self.world_output
+        access = chips.bloc_chip_access(cfg.governments)
+        domestic = chips.domestic_by_bloc(self.month, ch)
+        labs_supply = ch.labs_share_of_world_output * self.world_output
+        factor = chips.price_factor(self.month, ch)
+        price, domestic_price = ch.usd_per_h100e * factor, ch.domestic_usd_per_h100e * factor
+        self.fleet = chips.depreciate(self.fleet, depreciation)
+        grants = chips.open_subsidies(cfg.governments, self._openness(), self.fleet,
+                                      self.lab_bloc)
+        self.funding = finance.funding(
+            self._lab_array("funding_usd_bn_per_year"), self.revenue_smoothed,
+            self.revenue_start, self._lab_array("funding_revenue_elasticity")) + grants
+        budget = finance.purchase_budget(self.cash, self.funding, self.running_costs,
+                                         reserve_months=cfg.finance.reserve_months,
+                                         spend_share=cfg.finance.spend_share_per_month)
+        orders = chips.orders_h100e(self.fleet, budget, price, ch.compute_growth_per_year,
+                                    depreciation)
+        bought = chips.allocate_purchases(orders, budget, self.lab_bloc, access, labs_supply,
+                                          domestic, price, domestic_price)
+        self.fleet = self.fleet + bought.delivered
+        self.capex = bought.capex
+        self.fill = finance.smooth(self.fill, bought.fill, cfg.finance.smoothing_months)
+        self.price_paid = np.divide(bought.capex * 1e9, bought.delivered,
+                                    out=np.full(self.fleet.size, price),
+                                    where=bought.delivered > 0)
+        self.bloc_bound = self.bloc_bound + chips.bloc_supply_bound(access, labs_supply,
+                                                                    domestic)
+
+    def _training_compute(self) -> np.ndarray:
+        own, _ = chips.serving_split(self.serving_need, self.fleet, self.active,
+                                     self.cfg.chips.max_serving_share)
+        return self.active * self.fleet - own
+
+    def _grow_capability(self) -> None:
         cfg = self.cfg
-        grown = chips.monthly_compute(self.compute, self.month,
-                                      chips.bloc_chip_access(cfg.governments), self.lab_bloc,
-                                      cfg.chips)
+        self.training = self._training_compute()
         openness = self._openness()
-        # the subsidy is shared by last month's compute (the growth above is not yet booked)
-        self.compute = grown + chips.subsidised_compute(cfg.governments, openness, self.compute,
-                                                        self.lab_bloc, cfg.chips.usd_per_h100e)
-        efficiency = np.array([cfg.labs[n].research_efficiency for n in self.lab_names])
-        self.knowledge = capability.grow_knowledge(self.knowledge, self.compute, self.capability,
-                                                   openness, efficiency, cfg.capability)
-        self.capability = capability.capability(self.compute, self.knowledge, self._boost(),
+        efficiency = self._lab_array("research_efficiency")
+        self.knowledge = capability.grow_knowledge(
+            self.knowledge, self.training, self.capability, openness, efficiency,
+            cfg.capability, excluded=self._lab_lab_flags("open_licence_excluded_regions"),
+            api_blocked=self._lab_lab_flags("closed_api_blocked_regions"))
+        self.capability = capability.capability(self.training, self.knowledge, self._boost(),
                                                 openness)
+
+    def _lab_lab_flags(self, attr: str) -> np.ndarray:
+        """(labs, labs) bool: ``[i, j]`` = lab j's ``attr`` lists lab i's home region."""
+        flags = self._lab_region_flags(attr)  # (labs, regions)
+        home = [REGIONS.index(Region(BLOCS[b].value)) for b in self.lab_bloc]
+        return flags[:, home].T
 
     def bloc_frontier(self) -> np.ndarray:
         """Best flagship capability of each bloc (OOM); -inf for a bloc with no lab."""
@@ -172,7 +247,7 @@ class MarketModel(mesa.Model):
         cfg = self.cfg
         return MarketInputs(
             month=self.month, lab_bloc=self.lab_bloc,
-            base_capability=capability.log_compute(self.compute) + self.knowledge,
+            base_capability=capability.log_compute(self.training) + self.knowledge,
             boost=self._boost(), family_share=self.family_share(), derivatives=self.derivatives,
             bans=ban_codes(cfg.governments),
             closed_blocked=self._lab_region_flags("closed_api_blocked_regions"),
@@ -213,18 +288,59 @@ class MarketModel(mesa.Model):
             / max(self.developers.n, 1)
 
     # ----------------------------------------------------------------------------- accounts
+    def project_postures(self, lab_index: int) -> tuple[np.ndarray, np.ndarray]:
+        """A lab's projection of each posture: months of capability its money buys, open share.
+
+        The market under each posture (:func:`sim.agents.lab.project_postures`), the money it
+        brings (:func:`sim.agents.lab.posture_money`: profit, funding at that revenue, grants)
+        and what that money buys at the lab's price and chip deliveries
+        (:func:`sim.finance.money_months`).
+        """
+        cfg, lab = self.cfg, self.cfg.labs[self.lab_names[lab_index]]
+        profit, revenue, open_share = project_postures(
+            lab_index, self.postures(), self.market_inputs(), cfg,
+            rules_cost=self.rules_cost(lab_index), cloud_capture=lab.cloud_capture)
+        trial = self._openness()
+        grants = np.zeros(len(POSTURES))
+        for k, posture in enumerate(POSTURES):
+            trial[lab_index] = OPENNESS[posture]
+            grants[k] = chips.open_subsidies(cfg.governments, trial, self.fleet,
+                                             self.lab_bloc)[lab_index]
+        money = posture_money(profit, revenue, grants,
+                              funding_base_usd_bn_per_year=lab.funding_usd_bn_per_year,
+                              revenue_start=self.revenue_start[lab_index],
+                              elasticity=lab.funding_revenue_elasticity)
+        months = finance.money_months(
+            money, fill=self.fill[lab_index], usd_per_h100e=self.price_paid[lab_index],
+            training_h100e=self.training[lab_index],
+            planning_months=cfg.lab_behaviour.planning_months,
+            oom_per_month=cfg.model.capability_oom_per_month)
+        return months, open_share
+
     def _book_month(self) -> None:
-        cfg, menu = self.cfg, self.menu
+        cfg, menu, ch = self.cfg, self.menu, self.cfg.chips
         shares = self.product_user_counts() / max(self.developers.n, 1)
-        propensity = np.array([cfg.labs[n].derivative_propensity for n in self.lab_names])
-        rate = derivative_rate(shares, menu.is_open, propensity,
+        rate = derivative_rate(shares, menu.is_open, self._lab_array("derivative_propensity"),
                                cfg.developers.derivatives_per_month)
         self.derivatives = self.derivatives + self.streams["derivatives"].poisson(rate)
-        capture = np.array([cfg.labs[name].cloud_capture for name in self.lab_names])
+        factor = chips.price_factor(self.month, ch)
+        rent = ch.rental_usd_per_h100e_month * factor
         rules = np.array([self.rules_cost(i) for i in range(len(self.labs))])
-        self.revenue, self.cash = book_accounts(
-            self.cash, menu, shares, token_demand(self.month, cfg.market), capture, self.compute,
-            cfg.chips.opex_usd_per_h100e_month, rules)
+        sales = month_sales(menu, shares, token_demand(self.month, cfg.market),
+                            self._lab_array("cloud_capture"), rules, rent)
+        self.revenue, self.serving_need = sales.revenue, sales.serving_h100e
+        own, rented = chips.serving_split(self.serving_need, self.fleet, self.active,
+                                          ch.max_serving_share)
+        opex = ch.opex_usd_per_h100e_month * factor
+        staff = finance.staff_cost(self._lab_array("staff_usd_bn_per_year"), self.month,
+                                   cfg.finance.staff_growth_per_year)
+        self.running_costs = (opex * self.fleet + rent * rented) / 1e9 + staff + sales.compliance
+        self.cash, self.active = finance.close_month(self.cash, self.revenue, self.funding,
+                                                     self.capex, self.running_costs)
+        self.serving_cost = (opex * own + rent * rented) / 1e9
+        if self.month > 0:
+            self.revenue_smoothed = finance.smooth(self.revenue_smoothed, self.revenue,
+                                                   cfg.finance.smoothing_months)
 
     def month_state(self) -> MonthState:
         """This month's state as the recorder reads it."""
@@ -239,5 +355,8 @@ class MarketModel(mesa.Model):
             postures=self.postures(), expected_openness=[lab.expected_openness
                                                           for lab in self.labs],
             chip_access=chips.bloc_chip_access(cfg.governments), governments=cfg.governments,
-            capability=self.capability, compute=self.compute, revenue=self.revenue,
-            cash=self.cash, family_share=self.family_share(), derivatives=self.derivatives)
+            capability=self.capability, fleet=self.fleet, training=self.training,
+            revenue=self.revenue, cash=self.cash, capex=self.capex, funding=self.funding,
+            serving_cost=self.serving_cost, lab_bloc=self.lab_bloc, bloc_bound=self.bloc_bound,
+            world_output=self.world_output, world_stock=self.world_stock,
+            family_share=self.family_share(), derivatives=self.derivatives)

@@ -97,7 +97,10 @@ def _configs(path: str, meta: dict) -> tuple[SimConfig, list[SimConfig]]:
     """The base config for ``path`` and configs with that field moved up and down its range."""
     # fields that only act through another lever get that lever switched on
     context = {"governments.US.adaptive": {"governments.US.adaptive_controls": True},
-               "developers.public_sector_share": {"governments.US.bans.CN": "government"}}
+               "developers.public_sector_share": {"governments.US.bans.CN": "government"},
+               # serving takes a few percent of a fleet at 2025 token volumes: at 100x the
+               # volume the cap on the serving share binds
+               "chips.max_serving_share": {"market.token_demand_mtok_per_month": 2e10}}
     base = small(model__horizon_months=30, model__n_developers=1500)
     extra = next((v for k, v in context.items() if path.startswith(k)), {})
     base = with_overrides(base, extra)
@@ -121,7 +124,8 @@ def _alternatives(value, meta):
 def _all_paths():
     cfg = SimConfig()
     skip = {"model.start_year"}  # a calendar label only: moves dates, not dynamics
-    for group in ("model", "developers", "lab_behaviour", "capability", "chips", "market"):
+    for group in ("model", "developers", "lab_behaviour", "capability", "chips", "finance",
+                  "market"):
         node = getattr(cfg, group)
         for f in dataclasses.fields(node):
             if isinstance(getattr(node, f.name), (int, float)) and f"{group}.{f.name}" not in skip:

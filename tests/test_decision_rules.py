@@ -12,8 +12,8 @@ import pytest
 from sim import capability, chips
 from sim.agents.developer import DeveloperPopulation, consumer_surplus, region_choices
 from sim.agents.government import review_due, reviewed_controls
-from sim.agents.lab import book_accounts, derivative_rate, lab_profit, posture_choice, \
-    project_postures, representative_shares
+from sim.agents.lab import derivative_rate, lab_profit, month_sales, posture_choice, \
+    posture_money, project_postures, representative_shares
 from sim.config import ChipsConfig, DeveloperConfig, GovernmentConfig, LabBehaviourConfig, \
     LabConfig, MarketConfig, SimConfig
 from sim.enums import BLOCS, REGIONS, BanScope, Bloc, Posture, Region
@@ -147,21 +147,27 @@ def test_token_demand_grows_by_the_yearly_factor():
 # ----------------------------------------------------------------------------- labs
 def test_lab_profit_on_a_tiny_menu():
     menu, shares = tiny_menu(), np.array([0.2, 0.3, 0.5, 0.0])
-    profit, open_share = lab_profit(menu, shares, 0, 1e9, rules_cost=0.25, cloud_capture=0.1)
+    profit, revenue, open_share = lab_profit(menu, shares, 0, 1e9, rules_cost=0.25,
+                                             cloud_capture=0.1)
     # API: 1e9 Mtok * 0.2 * (3 - 1) USD * (1 - 0.25); services: 1e9 * 0.3 * 1 USD * 0.1
     assert profit == pytest.approx((0.3e9 + 0.03e9) / 1e9)
+    assert revenue == pytest.approx(0.2 * 3 + 0.03)  # the API bill plus services
     assert open_share == pytest.approx(0.3)
-    profit, open_share = lab_profit(menu, shares, 1, 1e9, rules_cost=0.25, cloud_capture=0.1)
+    profit, revenue, open_share = lab_profit(menu, shares, 1, 1e9, rules_cost=0.25,
+                                             cloud_capture=0.1)
     assert profit == pytest.approx(1e9 * 0.5 * 2.0 * 0.1 / 1e9) and open_share == 0.5
+    assert revenue == pytest.approx(profit)
 
 
-def test_booked_accounts_and_derivatives_on_the_tiny_menu():
+def test_month_sales_and_derivatives_on_the_tiny_menu():
     menu, shares = tiny_menu(), np.array([0.2, 0.3, 0.5, 0.0])
-    revenue, cash = book_accounts(np.array([1.0, 2.0]), menu, shares, 1e9, np.array([0.1, 0.5]),
-                                  np.array([1e4, 2e4]), 100.0)
-    # lab 0: API 0.2 * 3 + services 0.3 * 1 * 0.1 (USD bn); costs: serving 0.2 * 1, opex 1e-3
-    assert revenue == pytest.approx([0.63, 0.5 * 2 * 0.5])
-    assert cash == pytest.approx([1.0 + 0.63 - 0.2 - 1e-3, 2.0 + 0.5 - 2e-3])
+    sales = month_sales(menu, shares, 1e9, np.array([0.1, 0.5]), 0.25, 1000.0)
+    # lab 0: API 0.2 * 3 + services 0.3 * 1 * 0.1 (USD bn); margin 0.2 * (3 - 1)
+    assert sales.revenue == pytest.approx([0.63, 0.5 * 2 * 0.5])
+    assert sales.api_margin == pytest.approx([0.4, 0.0])
+    assert sales.compliance == pytest.approx([0.1, 0.0])
+    # closed tokens' serving bill 0.2e9 USD at 1000 USD per H100e-month: 2e5 H100e
+    assert sales.serving_h100e == pytest.approx([2e5, 0.0])
     rate = derivative_rate(shares, menu.is_open, np.array([1.0, 2.0]), 100.0)
     assert rate == pytest.approx([100 * 1.0 * 0.3, 100 * 2.0 * 0.5])
 
@@ -177,8 +183,9 @@ def test_representative_shares_are_the_logit_shares_of_the_average_developer():
 def test_project_postures_one_lab_alone():
     labs = {"solo": LabConfig(bloc=Bloc.US, posture=Posture.closed)}
     cfg = replace(SimConfig(labs=labs), developers=plain_developers())
-    profit, open_share = project_postures(0, [Posture.closed], inputs(1), cfg, rules_cost=0.0,
-                                          cloud_capture=0.0)
+    profit, revenue, open_share = project_postures(0, [Posture.closed], inputs(1), cfg,
+                                                   rules_cost=0.0, cloud_capture=0.0)
+    assert revenue[2] > profit[2] > 0  # the bill exceeds the margin
     # open: no API product and no captured services; closed: all developers on the API
     assert profit[0] == 0.0 and profit[2] > 0
     assert open_share.tolist() == pytest.approx([1.0, open_share[1], 0.0])
@@ -191,12 +198,21 @@ def test_project_postures_one_lab_alone():
 def test_posture_choice_without_pressures_is_uniform():
     flat = LabBehaviourConfig(inertia=0.0, temperature=1.0, political_cost=0.0,
                               endorsement_reward=0.0, security_cost=0.0, community_value=0.0)
-    prob = posture_choice(np.zeros(3), np.zeros(3), Posture.open, opex_usd_bn=1.0,
-                          openness_bias=0.0, home=None, behaviour=flat)
+    prob = posture_choice(np.zeros(3), np.zeros(3), Posture.open, openness_bias=0.0, home=None,
+                          behaviour=flat)
     assert prob == pytest.approx([1 / 3] * 3)
     prob = posture_choice(np.array([0.0, 0.0, math.log(2.0)]), np.zeros(3), Posture.open,
-                          opex_usd_bn=1.0, openness_bias=0.0, home=None, behaviour=flat)
-    assert prob == pytest.approx([0.25, 0.25, 0.5])  # profit ln 2 doubles the odds of closing
+                          openness_bias=0.0, home=None, behaviour=flat)
+    # ln 2 months of capability bought (money_weight 1) doubles the odds of closing
+    assert prob == pytest.approx([0.25, 0.25, 0.5])
+
+
+def test_posture_money_adds_the_funding_revenue_attracts_and_grants():
+    profit, revenue = np.array([0.0, 0.5, 1.0]), np.array([0.0, 1.0, 3.0])
+    money = posture_money(profit, revenue, np.array([0.2, 0.1, 0.0]),
+                          funding_base_usd_bn_per_year=12.0, revenue_start=1.0, elasticity=1.0)
+    # funding = 1 * (R + 0.1) / (1 + 0.1)
+    assert money == pytest.approx([0.1 / 1.1 + 0.2, 0.5 + 1.0 + 0.1, 1.0 + 3.1 / 1.1])
 
 
 # ----------------------------------------------------------------------------- governments
@@ -221,21 +237,39 @@ def test_chip_access_compounds_across_governments():
     assert chips.bloc_chip_access(govs).tolist() == pytest.approx([1.0, 0.5 * 0.9, 1.0])
 
 
-def test_subsidy_goes_to_open_home_labs_by_openness_times_compute():
+def test_subsidy_goes_to_open_home_labs_by_openness_times_fleet():
     govs = {"EU": GovernmentConfig(open_subsidy_usd_bn_per_year=1.2),
             "ROW": GovernmentConfig(open_subsidy_usd_bn_per_year=5.0)}  # no home labs
-    extra = chips.subsidised_compute(govs, np.array([1.0, 0.5, 0.0, 1.0]),
-                                     np.array([100.0, 200.0, 300.0, 100.0]),
-                                     np.array([2, 2, 2, 0]), usd_per_h100e=1e4)
-    # 1.2 bn / 12 / 1e4 = 1e4 H100e a month, split 100 : 100 : 0 among the EU labs
-    assert extra == pytest.approx([5e3, 5e3, 0.0, 0.0])
+    grant = chips.open_subsidies(govs, np.array([1.0, 0.5, 0.0, 1.0]),
+                                 np.array([100.0, 200.0, 300.0, 100.0]), np.array([2, 2, 2, 0]))
+    # 1.2 bn / 12 = 0.1 bn a month, split 100 : 100 : 0 among the EU labs
+    assert grant == pytest.approx([0.05, 0.05, 0.0, 0.0])
 
 
-def test_monthly_compute_without_controls_grows_at_the_wanted_rate():
-    cfg = ChipsConfig()
-    grown = chips.monthly_compute(np.array([100.0, 50.0]), 3, np.ones(N_BLOCS), np.array([0, 1]),
-                                  cfg)
-    assert grown == pytest.approx(np.array([100.0, 50.0]) * cfg.compute_growth_per_year ** (1 / 12))
+def test_orders_are_what_the_budget_buys_at_most_the_wanted_growth():
+    fleet = np.array([100.0, 1000.0])
+    got = chips.orders_h100e(fleet, np.array([1e-7, 1e-7]), 1000.0, 2.0, 0.01)
+    # budget 100 USD buys 0.1 H100e; the big fleet wants 1000 * (2**(1/12) - 1 + 0.01)
+    assert got == pytest.approx([0.1, 0.1])
+    rich = chips.orders_h100e(fleet, np.array([1.0, 1.0]), 1000.0, 2.0, 0.01)
+    assert rich == pytest.approx(fleet * (2 ** (1 / 12) - 1 + 0.01))
+
+
+def test_world_supply_caps_frontier_deliveries_in_proportion():
+    got = chips.allocate_purchases(np.array([30.0, 10.0]), np.ones(2), np.array([0, 2]),
+                                   np.ones(N_BLOCS), 20.0, np.zeros(N_BLOCS), 1.0, 1.0)
+    assert got.frontier == pytest.approx([15.0, 5.0]) and got.fill == pytest.approx([0.5, 0.5])
+
+
+def test_world_output_growth_slows_with_its_half_life():
+    cfg = ChipsConfig(world_output_h100e_per_month=100.0, world_output_growth_per_year=4.0,
+                      world_output_growth_halflife_months=1e6)
+    assert chips.world_output_h100e(12, cfg) == pytest.approx(400.0, rel=1e-4)
+    slowing = replace(cfg, world_output_growth_halflife_months=12.0)
+    # the log growth rate halves every year: after a year ln 4 * 12 / ln 2 * (1/2) / 12 = 1 ln 2
+    assert chips.world_output_h100e(12, slowing) == pytest.approx(100.0 * 4 ** (0.5 / math.log(2))
+                                                                  )
+    assert chips.world_output_h100e(600, slowing) < 100.0 * 4 ** (1 / math.log(2)) + 1e-6
 
 
 # ----------------------------------------------------------------------------- capability
@@ -258,24 +292,44 @@ def test_grow_knowledge_adds_algorithmic_progress_and_imitation():
     cfg = replace(SimConfig().capability, algorithmic_oom_per_month=0.02,
                   open_spillover_oom_per_month=0.0, imitation_open_per_month=0.5,
                   imitation_closed_per_month=0.0)
+    none = np.zeros((2, 2), bool)
     k = capability.grow_knowledge(np.zeros(2), np.array([1e5, 1e5]), np.array([26.0, 25.0]),
-                                  np.array([1.0, 0.0]), np.array([1.0, 2.0]), cfg)
-    # the closed lab trails the best open model by 1 OOM and imitates half of it
-    assert k == pytest.approx([0.02, 0.04 + 0.5])
+                                  np.array([1.0, 0.0]), np.array([1.0, 2.0]), cfg,
+                                  excluded=none, api_blocked=none)
+    # the closed lab trails the best open model by 1 OOM; with equal compute it absorbs at
+    # 1 / (1 + absorptive_half_ratio) of the base rate
+    speed = 1.0 / (1.0 + cfg.absorptive_half_ratio)
+    assert k == pytest.approx([0.02, 0.04 + 0.5 * speed])
+    # a licence that excludes the imitator's home region leaves it nothing to imitate
+    barred = np.array([[False, False], [True, False]])
+    k = capability.grow_knowledge(np.zeros(2), np.array([1e5, 1e5]), np.array([26.0, 25.0]),
+                                  np.array([1.0, 0.0]), np.array([1.0, 2.0]), cfg,
+                                  excluded=barred, api_blocked=none)
+    assert k == pytest.approx([0.02, 0.04])
 
 
-def test_booked_profit_is_the_projected_profit_content_rules_included():
+def test_catching_up_needs_compute():
+    kw = dict(frontier=26.0, open_fraction=0.0, frontier_training=1e6,
+              closed_access=np.ones(2), algorithmic=0.0, spillover=0.0, half_ratio=0.1,
+              imitation_open=0.5, imitation_closed=0.5)
+    dk = capability.knowledge_step(np.ones(2), np.array([1e6, 1e4]), np.array([25.0, 25.0]),
+                                   np.full(2, 25.5), open_source_training=np.full(2, 1e6), **kw)
+    # same gaps; the imitator with 1% of the source's compute absorbs 1/(1 + 10) as fast
+    assert dk[1] / dk[0] == pytest.approx((1e4 / (1e4 + 1e5)) / (1e6 / (1e6 + 1e5)))
+
+
+def test_booked_margin_is_the_projected_profit_content_rules_included():
     # what a lab projects when it chooses a posture is what its accounts then book: revenue
-    # minus serving, compute and the content-rules cost equals lab_profit for the same shares
+    # minus the serving bill and the content-rules cost equals lab_profit for the same shares
     menu, shares = tiny_menu(), np.array([0.2, 0.3, 0.5, 0.0])
-    capture, rules, compute, opex = np.array([0.1, 0.5]), np.array([0.25, 0.1]), \
-        np.array([1e4, 2e4]), 100.0
-    cash0 = np.array([1.0, 2.0])
-    _, cash = book_accounts(cash0, menu, shares, 1e9, capture, compute, opex, rules)
+    capture, rules = np.array([0.1, 0.5]), np.array([0.25, 0.1])
+    sales = month_sales(menu, shares, 1e9, capture, rules, 1460.0)
+    serving_bill = sales.serving_h100e * 1460.0 / 1e9
     for lab in (0, 1):
-        projected, _ = lab_profit(menu, shares, lab, 1e9, rules_cost=rules[lab],
-                                  cloud_capture=capture[lab])
-        assert cash[lab] - cash0[lab] + compute[lab] * opex / 1e9 == pytest.approx(projected)
+        projected, revenue, _ = lab_profit(menu, shares, lab, 1e9, rules_cost=rules[lab],
+                                           cloud_capture=capture[lab])
+        assert revenue == pytest.approx(sales.revenue[lab])
+        assert sales.revenue[lab] - serving_bill[lab] - sales.compliance[lab] \
+            == pytest.approx(projected)
     # lab 0's API margin 0.2 * (3 - 1) is docked by a quarter
-    _, no_rules = book_accounts(cash0, menu, shares, 1e9, capture, compute, opex)
-    assert no_rules[0] - cash[0] == pytest.approx(0.25 * 0.4)
+    assert sales.compliance[0] == pytest.approx(0.25 * 0.4)

@@ -98,6 +98,7 @@ def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
 
 
 @pytest.mark.parametrize("module", ["sim.metrics", "sim.market", "sim.capability", "sim.chips",
+                                    "sim.finance", "sim.checks",
                                     "sim.agents.lab", "sim.agents.developer",
                                     "sim.agents.government"])
 def test_the_recorder_and_the_rules_never_import_the_model(graph, module):

@@ -14,7 +14,7 @@ from sim.agents.developer import choose, common_utility, logit_shares, utilities
 from sim.agents.government import adaptive_controls_rule
 from sim.agents.lab import posture_payoffs, posture_probabilities
 from sim.capability import knowledge_step
-from sim.config import DeveloperConfig
+from sim.config import ChipsConfig, DeveloperConfig
 from sim.enums import BanScope, Posture
 from sim.market import BAN_CODE, access_masks, closed_markup, hosting_cost, price_products, \
     product_flags
@@ -120,7 +120,7 @@ def test_common_utility_terms():
 
 def test_posture_payoffs_hand_computed():
     pay = posture_payoffs(np.array([0.1, 0.5, 0.6]), np.array([0.2, 0.1, 0.0]), Posture.open,
-                          profit_scale=1.0, openness_bias=0.4, endorsement=0.5,
+                          money_weight=1.0, openness_bias=0.4, endorsement=0.5,
                           political_cost=2.0, endorsement_reward=0.2, release_cost=0.5,
                           security_cost=1.0, community_value=0.3)
     # open: 0.1 + 0.3*1 + 0.4*1 + 0.5*(0.2*1 - 0) - 0.5*1
@@ -144,7 +144,7 @@ def test_endorsement_makes_closing_less_likely_in_the_rule():
     profit, share = np.array([0.2, 0.5, 0.6]), np.array([0.1, 0.05, 0.0])
     probs = []
     for endorsement in (0.0, 1.0):
-        pay = posture_payoffs(profit, share, Posture.open, profit_scale=1.0, openness_bias=0.0,
+        pay = posture_payoffs(profit, share, Posture.open, money_weight=1.0, openness_bias=0.0,
                               endorsement=endorsement, political_cost=1.0,
                               endorsement_reward=0.3, release_cost=0.0, security_cost=1.0,
                               community_value=0.3)
@@ -158,30 +158,38 @@ def test_adaptive_controls_rule():
     assert adaptive_controls_rule(0.0, 0.95, 6.0, 0.1) == 1.0
 
 
-def test_chip_access_and_compute_growth_under_controls():
+def test_chip_access_and_deliveries_under_controls():
     assert chips.chip_access(0.7, 0.3) == pytest.approx(0.51)
-    compute = np.array([100.0, 100.0, 50.0])
+    orders = np.array([10.0, 10.0, 5.0])
     bloc = np.array([0, 1, 1])
     access = np.array([1.0, 0.5, 1.0])
-    # bloc 1 wants 10 + 5, obtains half, shortfall 7.5, domestic supply 3 covers 40% of it
-    new = chips.grow_compute(compute, 0.1, access, np.array([0.0, 3.0, 0.0]), bloc)
-    assert new == pytest.approx([110.0, 100 + 5 + 5 * 0.4, 50 + 2.5 + 2.5 * 0.4])
-    plenty = chips.grow_compute(compute, 0.1, access, np.array([0.0, 1e9, 0.0]), bloc)
-    assert plenty == pytest.approx([110.0, 110.0, 55.0])
+    budget = np.full(3, 1.0)  # USD bn: ample at 1 USD per H100e
+    # bloc 1 orders 10 + 5, obtains half, asks 7.5 domestic; domestic supply 3 covers 40% of it
+    got = chips.allocate_purchases(orders, budget, bloc, access, 1e9,
+                                   np.array([0.0, 3.0, 0.0]), 1.0, 2.0)
+    assert got.delivered == pytest.approx([10.0, 5 + 5 * 0.4, 2.5 + 2.5 * 0.4])
+    assert got.capex * 1e9 == pytest.approx([10.0, 5 + 2 * 2.0, 2.5 + 2 * 1.0])
+    assert got.fill == pytest.approx([1.0, 0.7, 0.7])
+    plenty = chips.allocate_purchases(orders, budget, bloc, access, 1e9,
+                                      np.array([0.0, 1e9, 0.0]), 1.0, 2.0)
+    assert plenty.delivered == pytest.approx(orders)
 
 
-def test_domestic_supply_and_subsidy_units():
-    assert chips.domestic_supply_h100e(0, 120_000, 2.0, 0.5, 1.0) == pytest.approx(5000)
-    assert chips.domestic_supply_h100e(12, 120_000, 2.0, 0.5, 1.0) == pytest.approx(10000)
-    assert chips.subsidy_h100e(1.2, 1e4) == pytest.approx(1e4)
+def test_domestic_supply_units():
+    cfg = ChipsConfig(domestic_chips_per_year=120_000, domestic_supply_growth_per_year=2.0,
+                      domestic_perf_rel_h100=0.5, domestic_share_to_labs=1.0)
+    assert chips.domestic_supply_h100e(0, cfg) == pytest.approx(5000)
+    assert chips.domestic_supply_h100e(12, cfg) == pytest.approx(10000)
+    assert chips.domestic_by_bloc(12, cfg).tolist() == pytest.approx([0.0, 10000, 0.0])
 
 
 def test_open_spillover_helps_compute_rich_labs_most():
-    dk = knowledge_step(np.ones(2), np.array([1e6, 1e4]), np.array([26.0, 26.0]), 25.0, 26.0,
-                        1.0, algorithmic=0.0, spillover=0.1, half_compute=1e5,
-                        imitation_open=0.0, imitation_closed=0.0)
+    kw = dict(open_source_training=np.ones(2), frontier_training=1.0,
+              closed_access=np.ones(2), algorithmic=0.0, spillover=0.1, half_ratio=0.1,
+              imitation_open=0.0, imitation_closed=0.0)
+    dk = knowledge_step(np.ones(2), np.array([1e6, 1e4]), np.array([26.0, 26.0]),
+                        np.full(2, 25.0), 26.0, 1.0, **kw)
     assert dk[0] > dk[1] > 0
-    none = knowledge_step(np.ones(2), np.array([1e6, 1e4]), np.array([26.0, 26.0]), 25.0, 26.0,
-                          0.0, algorithmic=0.0, spillover=0.1, half_compute=1e5,
-                          imitation_open=0.0, imitation_closed=0.0)
+    none = knowledge_step(np.ones(2), np.array([1e6, 1e4]), np.array([26.0, 26.0]),
+                          np.full(2, 25.0), 26.0, 0.0, **kw)
     assert (none == 0).all()

@@ -14,10 +14,12 @@ developers have chosen, the model books each lab's month: new derivatives of its
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import mesa
 import numpy as np
 
+import sim.finance as finance
 from sim.agents.developer import logit_shares, representative_utility
 from sim.config import GovernmentConfig, LabBehaviourConfig, SimConfig
 from sim.enums import OPENNESS, POSTURES, Posture
@@ -42,13 +44,13 @@ def representative_shares(menu: Menu, inputs: MarketInputs, cfg: SimConfig) -> n
 
 
 def lab_profit(menu: Menu, shares: np.ndarray, lab_index: int, tokens_mtok: float, *,
-               rules_cost: float, cloud_capture: float) -> tuple[float, float]:
-    """Expected monthly profit (USD bn) and open share of a lab given product shares.
+               rules_cost: float, cloud_capture: float) -> tuple[float, float, float]:
+    """Expected monthly profit and revenue (USD bn) and open share of a lab given shares.
 
     ``profit = tokens * [sum over closed products of share * (price - cost) * (1 - rules_cost)
     + sum over open products of share * cost * cloud_capture]``: the API margin net of the home
     government's content-rules cost, plus the cloud and services revenue captured on open
-    models served by others.
+    models served by others. Revenue is the API bill plus the captured services.
 
     Args:
         menu: the products on offer.
@@ -59,14 +61,15 @@ def lab_profit(menu: Menu, shares: np.ndarray, lab_index: int, tokens_mtok: floa
         cloud_capture: share of open-model serving revenue the lab captures.
 
     Returns:
-        The profit and the share of developers on the lab's open products.
+        The profit, the revenue and the share of developers on the lab's open products.
     """
     mine = menu.lab == lab_index
     closed, opened = mine & ~menu.is_open, mine & menu.is_open
     tokens = tokens_mtok * shares
     api = (tokens * (menu.price - menu.cost))[closed].sum() * (1 - rules_cost)
+    bill = (tokens * menu.price)[closed].sum()
     services = (tokens * menu.cost)[opened].sum() * cloud_capture
-    return (api + services) / 1e9, float(shares[opened].sum())
+    return (api + services) / 1e9, (bill + services) / 1e9, float(shares[opened].sum())
 
 
 def derivative_rate(shares: np.ndarray, is_open: np.ndarray, propensity: np.ndarray,
@@ -86,26 +89,31 @@ def derivative_rate(shares: np.ndarray, is_open: np.ndarray, propensity: np.ndar
     return per_month * propensity * open_users
 
 
-def book_accounts(cash: np.ndarray, menu: Menu, shares: np.ndarray, tokens_mtok: float,
-                  cloud_capture: np.ndarray, compute: np.ndarray,
-                  opex_usd_per_h100e_month: float,
-                  rules_cost: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Every lab's revenue this month and its cash after the month (USD bn).
+@dataclass(frozen=True)
+class MonthSales:
+    """What every lab sold in a month (USD bn, and H100e of serving its closed products)."""
 
-    Revenue is the API bill of its closed products plus the captured share of the serving bill
-    of its open products; costs are the serving cost of its closed products, the compute bill
-    and the home government's content-rules cost, a share ``rules_cost`` of the API margin
-    (bill minus serving cost), booked exactly as :func:`lab_profit` projects it.
+    revenue: np.ndarray  # API bill of closed products + captured services on open ones
+    api_margin: np.ndarray  # API bill minus serving cost at the market's cost per Mtok
+    compliance: np.ndarray  # content-rules cost: rules_cost x API margin
+    serving_h100e: np.ndarray  # H100e-months its closed products' tokens occupy
+
+
+def month_sales(menu: Menu, shares: np.ndarray, tokens_mtok: float, cloud_capture: np.ndarray,
+                rules_cost: np.ndarray | float, rental_usd_per_h100e_month: float) -> MonthSales:
+    """Every lab's sales this month, booked exactly as :func:`lab_profit` projects them.
+
+    Closed products are served on the lab's compute: their tokens at the market's serving cost
+    per Mtok, divided by the monthly rent of an H100e, give the H100e they occupy. Open weights
+    are served by third-party hosts; the lab captures ``cloud_capture`` of that serving bill.
 
     Args:
-        cash: each lab's cash before the month.
         menu: the products on offer.
         shares: global share of developers on each product (0-1).
         tokens_mtok: world token demand this month (Mtok).
         cloud_capture: per lab, share of open-model serving revenue it captures.
-        compute: per lab, H100e.
-        opex_usd_per_h100e_month: running cost of one H100e for a month (USD).
         rules_cost: per lab, the home government's content-rules cost (share of API margin).
+        rental_usd_per_h100e_month: rent of one H100e for a month now (USD).
     """
     tokens = tokens_mtok * shares
 
@@ -115,16 +123,16 @@ def book_accounts(cash: np.ndarray, menu: Menu, shares: np.ndarray, tokens_mtok:
     api = per_lab(tokens * menu.price, 0.0)
     serving = per_lab(tokens * menu.cost, 0.0)
     services = per_lab(0.0, tokens * menu.cost)
-    revenue = (api + services * cloud_capture) / 1e9
-    opex = compute * opex_usd_per_h100e_month / 1e9
-    compliance = rules_cost * (api - serving) / 1e9
-    return revenue, cash + revenue - serving / 1e9 - opex - compliance
+    margin = (api - serving) / 1e9
+    return MonthSales(revenue=(api + services * cloud_capture) / 1e9, api_margin=margin,
+                      compliance=rules_cost * margin,
+                      serving_h100e=serving / max(rental_usd_per_h100e_month, 1e-12))
 
 
 def project_postures(lab_index: int, postures: Sequence[Posture], inputs: MarketInputs,
                      cfg: SimConfig, *, rules_cost: float, cloud_capture: float
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Expected profit and open share of a lab under each posture, others' postures fixed.
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected profit, revenue and open share of a lab under each posture, others fixed.
 
     Args:
         lab_index: the lab deciding.
@@ -135,39 +143,54 @@ def project_postures(lab_index: int, postures: Sequence[Posture], inputs: Market
         cloud_capture: see :func:`lab_profit`.
 
     Returns:
-        Profit (USD bn per month) and open share, each in the order of ``POSTURES``.
+        Profit and revenue (USD bn per month) and open share, each in the order of
+        ``POSTURES``.
     """
-    profit, open_share = np.zeros(len(POSTURES)), np.zeros(len(POSTURES))
+    profit, revenue, open_share = (np.zeros(len(POSTURES)) for _ in range(3))
     trial = list(postures)
     tokens = token_demand(inputs.month, cfg.market)
     for k, posture in enumerate(POSTURES):
         trial[lab_index] = posture
         menu = build_menu(trial, inputs, cfg)
-        profit[k], open_share[k] = lab_profit(menu, representative_shares(menu, inputs, cfg),
-                                              lab_index, tokens, rules_cost=rules_cost,
-                                              cloud_capture=cloud_capture)
-    return profit, open_share
+        profit[k], revenue[k], open_share[k] = lab_profit(
+            menu, representative_shares(menu, inputs, cfg), lab_index, tokens,
+            rules_cost=rules_cost, cloud_capture=cloud_capture)
+    return profit, revenue, open_share
 
 
-def posture_payoffs(profit: np.ndarray, open_share: np.ndarray, current: Posture, *,
-                    profit_scale: float, openness_bias: float, endorsement: float,
+def posture_money(profit: np.ndarray, revenue: np.ndarray, grants: np.ndarray, *,
+                  funding_base_usd_bn_per_year: float, revenue_start: float,
+                  elasticity: float) -> np.ndarray:
+    """Monthly money (USD bn) a lab expects under each posture.
+
+    Its profit, plus the funding its financier would give at that revenue
+    (:func:`sim.finance.funding`), plus the open-source grant it would receive: the lab knows
+    that revenue attracts money and that closing forfeits grants.
+    """
+    base = np.full(revenue.shape, funding_base_usd_bn_per_year)
+    return profit + finance.funding(base, revenue, np.full(revenue.shape, revenue_start),
+                                    np.full(revenue.shape, elasticity)) + grants
+
+
+def posture_payoffs(money_months: np.ndarray, open_share: np.ndarray, current: Posture, *,
+                    money_weight: float, openness_bias: float, endorsement: float,
                     political_cost: float, endorsement_reward: float, release_cost: float,
                     security_cost: float, community_value: float) -> np.ndarray:
     """Normalised expected payoff of each posture (order: open, hybrid, closed).
 
-    ``payoff = profit / profit_scale + community_value * reach + openness_bias * o
+    ``payoff = money_weight * money_months + community_value * reach + openness_bias * o
     + endorsement * (endorsement_reward * o - political_cost * closing)
     - security_cost * release_cost * o``, where ``o`` is the posture's openness (1, 0.5, 0),
     ``reach`` the projected open share relative to the most open posture's, and ``closing`` the
     openness given up relative to the current posture.
 
     Args:
-        profit: expected monthly profit under each posture (API margin plus cloud/services on
-            open models), USD bn.
+        money_months: months of capability the money each posture brings would buy
+            (:func:`sim.finance.money_months`: profit, the funding its revenue attracts and
+            open-source grants, converted into compute at the lab's price and chip supply).
         open_share: projected share of developers on the lab's open models under each posture.
         current: the lab's posture now (closing relative to it has a political cost).
-        profit_scale: what a unit of profit is measured against (the lab's monthly compute
-            bill, USD bn), so a lab weighs revenue by how much of its costs it would cover.
+        money_weight: payoff per month of capability.
         openness_bias: the lab's own taste for openness (talent, mission, reputation).
         endorsement: home government's endorsement of open source (0-1).
         political_cost: cost per unit of endorsement and of openness given up.
@@ -179,7 +202,7 @@ def posture_payoffs(profit: np.ndarray, open_share: np.ndarray, current: Posture
     """
     reach = open_share / max(float(np.max(open_share)), 1e-12)
     closing = np.maximum(OPENNESS[current] - _OPENNESS, 0.0)
-    return (profit / max(profit_scale, 1e-12)
+    return (money_weight * money_months
             + community_value * reach
             + openness_bias * _OPENNESS
             + endorsement * (endorsement_reward * _OPENNESS - political_cost * closing)
@@ -200,18 +223,17 @@ def choose_posture(prob: np.ndarray, rng: np.random.Generator) -> Posture:
     return POSTURES[int(rng.choice(len(POSTURES), p=prob))]
 
 
-def posture_choice(profit: np.ndarray, open_share: np.ndarray, current: Posture, *,
-                   opex_usd_bn: float, openness_bias: float, home: GovernmentConfig | None,
+def posture_choice(money_months: np.ndarray, open_share: np.ndarray, current: Posture, *,
+                   openness_bias: float, home: GovernmentConfig | None,
                    behaviour: LabBehaviourConfig) -> np.ndarray:
-    """Probabilities of each posture for a lab with projected ``profit`` and ``open_share``.
+    """Probabilities of each posture for a lab with projected money and ``open_share``.
 
-    Combines :func:`posture_payoffs` (profit measured against the lab's monthly compute bill
-    ``opex_usd_bn``; endorsement and release cost from the home government ``home``, none if
-    absent) with :func:`posture_probabilities`.
+    Combines :func:`posture_payoffs` (endorsement and release cost from the home government
+    ``home``, none if absent) with :func:`posture_probabilities`.
     """
     payoffs = posture_payoffs(
-        profit, open_share, current, profit_scale=opex_usd_bn, openness_bias=openness_bias,
-        endorsement=home.open_endorsement if home else 0.0,
+        money_months, open_share, current, money_weight=behaviour.money_weight,
+        openness_bias=openness_bias, endorsement=home.open_endorsement if home else 0.0,
         political_cost=behaviour.political_cost, endorsement_reward=behaviour.endorsement_reward,
         release_cost=home.open_release_cost if home else 0.0,
         security_cost=behaviour.security_cost, community_value=behaviour.community_value)
@@ -246,13 +268,9 @@ class Lab(mesa.Agent):
         m = self.model
         if self.locked or not self.is_release_month(m.month):
             return
-        gov = m.home_government(self.index)
-        profit, open_share = project_postures(
-            self.index, m.postures(), m.market_inputs(), m.cfg, rules_cost=m.rules_cost(self.index),
-            cloud_capture=self.params.cloud_capture)
-        opex = m.compute[self.index] * m.cfg.chips.opex_usd_per_h100e_month / 1e9
-        prob = posture_choice(profit, open_share, self.posture, opex_usd_bn=opex,
-                              openness_bias=self.params.openness_bias, home=gov,
-                              behaviour=m.cfg.lab_behaviour)
+        money_months, open_share = m.project_postures(self.index)
+        prob = posture_choice(money_months, open_share, self.posture,
+                              openness_bias=self.params.openness_bias,
+                              home=m.home_government(self.index), behaviour=m.cfg.lab_behaviour)
         self.expected_openness = float(prob @ _OPENNESS)
         self.posture = choose_posture(prob, m.streams["labs"])
