@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from study.outcomes import CATALOGUE, Outcome
+from study.tables import series
 
 #: Months of the results table that are 2025 (month 0 = 2025-01).
 YEAR_2025 = list(range(12))
@@ -32,10 +34,13 @@ OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE = (
     CATALOGUE[name] for name in ("open_closed_gap", "us_china_gap", "open_share", "cn_open_share"))
 #: Per-lab metrics the measurements read.
 LAB_METRICS = ["derivatives", "lab_price_usd_per_mtok", "lab_capability", "lab_openness",
-               "lab_compute_h100e"]
+               "lab_compute_h100e", "lab_training_compute_h100e", "lab_revenue_usd_bn"]
+#: Per-bloc and world metrics the measurements read.
+BLOC_METRICS = ["bloc_capex_usd_bn"]
+WORLD_METRICS = ["world_accelerator_stock_h100e"]
 #: Metrics the measurements read.
 TARGET_METRICS = [o.metric for o in (OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE)] \
-    + LAB_METRICS
+    + LAB_METRICS + BLOC_METRICS + WORLD_METRICS
 #: Horizon a run needs for every target to be measurable.
 HORIZON_MONTHS = 12
 
@@ -162,15 +167,42 @@ def china_compute_share(df: pd.DataFrame) -> float:
     return float(cn / c.sum()) if c.sum() > 0 else float("nan")
 
 
-def china_compute_growth(df: pd.DataFrame) -> float:
-    """Yearly growth of the largest Chinese lab's compute over 2025 (x per year)."""
-    bloc = _bloc_of(df)
-    start, end = _labs_at(df, "lab_compute_h100e", 0), _labs_at(df, "lab_compute_h100e", 11)
-    cn = [lab for lab in start.index if bloc.get(lab) == "CN"]
-    if not cn:
-        return float("nan")
-    a, b = start[cn].max(), end[cn].max()
-    return float((b / a) ** (12 / 11)) if a > 0 else float("nan")
+def largest_lab_growth(df: pd.DataFrame, bloc: str) -> float:
+    """Yearly growth over 2025 of the training compute of the bloc's largest lab (x per year).
+
+    The largest of the bloc's labs in 2025-12 over the largest in 2025-01 (which may be another
+    lab), raised to 12/11 for a year's growth.
+    """
+    blocs = _bloc_of(df)
+    start, end = (_labs_at(df, "lab_training_compute_h100e", m) for m in (0, 11))
+    labs = [lab for lab in start.index if blocs.get(lab) == bloc]
+    a, b = start[labs].max(), end.reindex(labs).max()
+    return float((b / a) ** (12 / 11)) if labs and a > 0 else float("nan")
+
+
+def _at(df: pd.DataFrame, metric: str, months: Sequence[int], **dims: str) -> pd.Series:
+    """Values of ``metric`` by month in ``months``; dimensions not in ``dims`` must be empty."""
+    sel = series(df, metric, **{"region": "", "bloc": "", "lab": "", **dims})
+    s = sel.groupby("month")["value"].mean()
+    return s[s.index.isin(list(months))]
+
+
+def us_capex_2025(df: pd.DataFrame) -> float:
+    """US labs' spending on accelerators, sum of 2025-01..12 (USD bn; NaN if a month lacks)."""
+    s = _at(df, "bloc_capex_usd_bn", YEAR_2025, bloc="US")
+    return float(s.sum()) if len(s) == len(YEAR_2025) else float("nan")
+
+
+def annual_revenue(df: pd.DataFrame, lab: str, month: int) -> float:
+    """A lab's revenue in ``month``, annualised: 12 x the month's (USD bn a year)."""
+    s = _at(df, "lab_revenue_usd_bn", [month], lab=lab)
+    return float(12 * s.iloc[0]) if len(s) else float("nan")
+
+
+def world_stock(df: pd.DataFrame, month: int) -> float:
+    """Installed world stock of AI accelerators in ``month`` (H100e)."""
+    s = _at(df, "world_accelerator_stock_h100e", [month])
+    return float(s.iloc[0]) if len(s) else float("nan")
 
 
 def posture_agreement(df: pd.DataFrame) -> float:
@@ -279,12 +311,39 @@ TARGETS: list[Target] = [
            "open models", 17.3, 10.0, 30.0, "x (median over 2025)", "price.ratio.closed_open",
            closed_open_price_ratio, log=True,
            note="best closed flagship vs best open flagship; R1 vs o1 ~27"),
-    Target("china_compute_share", "China holds ~5-15% of AI compute", 0.12, 0.05, 0.2,
+    Target("china_compute_share", "China holds ~5-15% of AI compute", 0.12, 0.05, 0.15,
            "share of the labs' compute (2025-05)", "compute.share.china",
            china_compute_share, note="Epoch AI: 15% of GPU-cluster performance"),
-    Target("china_compute_growth", "Chinese labs scale compute ~3x a year (vs ~5x elsewhere)",
-           3.0, 2.0, 4.5, "x per year (largest Chinese lab, 2025)", "compute.growth.china",
-           china_compute_growth, log=True),
+    Target("china_compute_growth", "Chinese labs scale training compute ~3x a year (vs ~5x "
+           "elsewhere)", 3.0, 2.0, 4.5, "x per year (largest Chinese lab, 2025)",
+           "compute.growth.china", partial(largest_lab_growth, bloc="CN"), log=True),
+    Target("us_compute_growth", "US labs scale training compute ~5x a year", 5.0, 3.5, 7.0,
+           "x per year (largest US lab, 2025)", "compute.growth.rest",
+           partial(largest_lab_growth, bloc="US"), log=True,
+           note="Epoch AI: top non-Chinese models; the largest US lab stands for them"),
+    Target("us_capex_2025", "US labs spend ~400 bn USD on AI accelerators in 2025", 410.0,
+           250.0, 600.0, "USD bn (2025 total)", "money.hyperscaler_capex", us_capex_2025,
+           log=True, note="the modelled US labs stand for the four hyperscalers' AI spending "
+                          "(Google and Meta directly, Microsoft through OpenAI, Amazon through "
+                          "Anthropic); hyperscaler capex also covers non-AI and third-party "
+                          "cloud, so the band is wide"),
+    Target("openai_revenue_2025", "OpenAI's revenue reaches ~20 bn USD a year by end-2025", 20.0,
+           13.0, 30.0, "USD bn a year (12 x 2025-12)", "money.openai.revenue",
+           partial(annual_revenue, lab="openai", month=11), log=True),
+    Target("anthropic_revenue_start", "Anthropic's revenue ~1 bn USD a year in early 2025", 1.0,
+           0.5, 2.0, "USD bn a year (12 x 2025-01)", "money.anthropic.revenue",
+           partial(annual_revenue, lab="anthropic", month=0), log=True),
+    Target("anthropic_revenue_end", "Anthropic's revenue ~9 bn USD a year by end-2025", 9.0, 5.0,
+           14.0, "USD bn a year (12 x 2025-12)", "money.anthropic.revenue",
+           partial(annual_revenue, lab="anthropic", month=11), log=True),
+    Target("world_stock_start", "~5 million H100e of AI accelerators installed worldwide in "
+           "early 2025", 5e6, 4e6, 7e6, "H100e (2025-01)", "compute.world_stock.nvidia",
+           partial(world_stock, month=0), log=True,
+           note="4M H100e of NVIDIA compute alone at 2025-02; other makers add about 1M: "
+                "assumption"),
+    Target("world_stock_end", "~15 million H100e installed worldwide by end-2025", 15e6, 10e6,
+           20e6, "H100e (2025-12)", "compute.world_stock.all", partial(world_stock, month=11),
+           log=True),
     Target("postures", "Which labs are open by late 2025 (Anthropic closed, DeepSeek, Moonshot, "
            "Zhipu, MiniMax open, Alibaba hybrid, Baidu opened, ...)", 1.0, 0.8, 1.0,
            "share of labs in an observed posture (2025-12)", "lab.*.posture",

@@ -104,19 +104,19 @@ def default_lab_blocs() -> dict[str, str]:
             .items()}
 
 
-#: Bloc-level metrics derived from the per-lab rows by :func:`bloc_lab_metrics`.
+#: Bloc-level metrics derived from the per-lab rows by :func:`bloc_lab_metrics` (the model
+#: records others itself, such as ``bloc_compute_h100e``).
 DERIVED_METRICS = {
-    "bloc_compute_h100e": "training compute of the bloc's labs, H100 equivalents (sum)",
     "bloc_open_labs": "number of the bloc's labs whose posture is open",
     "bloc_openness": "mean posture of the bloc's labs: 0 closed, 0.5 hybrid, 1 open",
 }
 
 
 def bloc_lab_metrics(df: pd.DataFrame, lab_blocs: dict[str, str] | None = None) -> pd.DataFrame:
-    """Tidy rows of :data:`DERIVED_METRICS`: per-lab metrics summed or averaged by home bloc.
+    """Tidy rows of :data:`DERIVED_METRICS`: the labs' postures counted or averaged by home bloc.
 
     Args:
-        df: tidy table with ``lab_compute_h100e`` and ``lab_openness`` rows.
+        df: tidy table with ``lab_openness`` rows.
         lab_blocs: lab name -> bloc (default: :func:`default_lab_blocs`).
 
     Returns:
@@ -124,17 +124,14 @@ def bloc_lab_metrics(df: pd.DataFrame, lab_blocs: dict[str, str] | None = None) 
         concatenate them to ``df`` to plot them like any metric.
     """
     lab_blocs = lab_blocs or default_lab_blocs()
-    labs = df[df.metric.isin(["lab_compute_h100e", "lab_openness"])]
+    labs = df[df.metric == "lab_openness"]
     labs = labs.assign(bloc=dim_column(labs["lab"].astype(object)).map(lab_blocs).fillna("other"))
     keys = [c for c in df.columns if c not in ("metric", "region", "bloc", "lab", "value")]
     keys = keys + ["bloc"]
     frames = []
-    for metric, source, how in (("bloc_compute_h100e", "lab_compute_h100e", "sum"),
-                                ("bloc_open_labs", "lab_openness", "open"),
-                                ("bloc_openness", "lab_openness", "mean")):
-        rows = labs[labs.metric == source]
-        values = rows["value"] if how != "open" else (rows["value"] >= 1.0).astype(float)
-        agg = values.groupby([rows[k] for k in keys], dropna=False, sort=False, observed=True)
-        agg = (agg.sum() if how in ("sum", "open") else agg.mean()).reset_index()
+    for metric, how in (("bloc_open_labs", "open"), ("bloc_openness", "mean")):
+        values = labs["value"] if how != "open" else (labs["value"] >= 1.0).astype(float)
+        agg = values.groupby([labs[k] for k in keys], dropna=False, sort=False, observed=True)
+        agg = (agg.sum() if how == "open" else agg.mean()).reset_index()
         frames.append(agg.assign(metric=metric, region="", lab=""))
     return pd.concat(frames, ignore_index=True)[list(df.columns)]

@@ -271,19 +271,18 @@ def test_premium_curve_is_the_models_pricing_rule(multi):
     assert "months" in ax.get_xlabel() and "(x)" in ax.get_ylabel()
 
 
-def test_bloc_lab_metrics_sum_and_count_the_blocs_labs(one_run):
+def test_bloc_lab_metrics_count_and_average_the_blocs_postures(one_run):
     derived = tables.bloc_lab_metrics(one_run)
+    assert set(derived.metric) == set(tables.DERIVED_METRICS)
     blocs = tables.default_lab_blocs()
     cn = [lab for lab, bloc in blocs.items() if bloc == "CN"]
     last = one_run[one_run.month == one_run.month.max()]
-    compute = tables.series(last, "lab_compute_h100e")
     openness = tables.series(last, "lab_openness")
-    got = tables.series(derived[derived.month == one_run.month.max()], "bloc_compute_h100e",
-                       bloc="CN").value
-    assert float(got.iloc[0]) == pytest.approx(compute[compute.lab.isin(cn)].value.sum())
-    got = tables.series(derived[derived.month == one_run.month.max()], "bloc_open_labs",
-                       bloc="CN").value
+    derived_last = derived[derived.month == one_run.month.max()]
+    got = tables.series(derived_last, "bloc_open_labs", bloc="CN").value
     assert float(got.iloc[0]) == (openness[openness.lab.isin(cn)].value == 1.0).sum()
+    got = tables.series(derived_last, "bloc_openness", bloc="CN").value
+    assert float(got.iloc[0]) == pytest.approx(openness[openness.lab.isin(cn)].value.mean())
     assert set(derived.columns) == set(one_run.columns)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from study.compare import summary_params
+from study.figures import budgets
 from study.figures.response import response_figure
 from study.figures.run import regional_shares_figure
 from study.figures.style import (BASELINE, BASELINE_LABEL, REGIONS, band_note, date_axis,
@@ -243,7 +244,10 @@ def sweep_figures(series_df: pd.DataFrame, summary: pd.DataFrame, out_dir: Path)
     ``scenario_outcomes.png``: each scenario against the baseline, every key outcome over time
     with bands across seeds; ``scenario_effects.png`` (if the sweep has a baseline): paired
     effects versus baseline; ``scenario_regions.png`` (if ``series_df`` holds the bloc shares of
-    every region, not only the key outcomes' rows): whose models each region builds on.
+    every region, not only the key outcomes' rows): whose models each region builds on;
+    ``budgets.png`` (if ``series_df`` holds the baseline's bloc compute, spending and revenue):
+    the accelerators, spending and revenue of each bloc's labs in the baseline
+    (:func:`study.figures.budgets.budget_figure`).
 
     A sweep of parameters (a column of ``summary`` with several values) gets instead one
     ``response_<parameter>.png`` per swept parameter (:func:`study.figures.response.
@@ -277,6 +281,7 @@ def _response_figures(summary: pd.DataFrame, swept: list[str]) -> list[tuple]:
 
 
 def _scenario_figures(series_df: pd.DataFrame, summary: pd.DataFrame) -> list[tuple]:
+    money = slim(series_df, budgets.METRICS)
     series_df = slim(series_df, sorted({o[0] for o in _key_outcomes()} | {"bloc_share",
                                                                          "open_bloc_share"}))
     figures = [("scenario_outcomes.png", lambda: scenario_outcomes_figure(series_df))]
@@ -289,4 +294,6 @@ def _scenario_figures(series_df: pd.DataFrame, summary: pd.DataFrame) -> list[tu
     regions = set(series(series_df, "bloc_share").region.astype(str))
     if set(REGIONS) <= regions:  # only if the table holds every region's bloc shares
         figures.append(("scenario_regions.png", lambda: regional_shares_figure(series_df)))
+    if budgets.has_budgets(money):  # tables from before the model recorded budgets have none
+        figures.append(("budgets.png", lambda: budgets.budget_figure(money)))
     return figures
