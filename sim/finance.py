@@ -40,8 +40,10 @@ def funding(base_usd_bn_per_year: np.ndarray, revenue: np.ndarray, revenue_start
     """
     base = np.asarray(base_usd_bn_per_year, dtype=float) / 12.0
     floor = base / 10.0
-    ratio = np.divide(np.maximum(revenue, 0.0) + floor, np.maximum(revenue_start, 0.0) + floor,
-                      out=np.ones_like(base), where=base > 0)
+    reference = np.maximum(revenue_start, 0.0) + floor
+    # a base so small that its floor underflows to zero is funded at the base (ratio 1)
+    ratio = np.divide(np.maximum(revenue, 0.0) + floor, reference, out=np.ones_like(base),
+                      where=reference > 0)
     return base * ratio ** np.asarray(elasticity, dtype=float)
 
 

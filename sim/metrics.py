@@ -185,9 +185,7 @@ class Recorder:
     def _add(self, metric: str, values, region="", bloc="", lab="") -> None:
         values = np.atleast_1d(np.asarray(values, dtype=float))
         n = values.size
-        month = self._month if self._clock is None else self._clock.month
-        check_finite(month, metric, values)
-        self._months.append(month)
+        self._months.append(self._month if self._clock is None else self._clock.month)
         self._sizes.append(n)
         labels = self._labels
         labels["metric"].append(self._code("metric", metric, n))
@@ -201,10 +199,12 @@ class Recorder:
         self._month = state.month
         check_supply(state.month, state.lab_names, state.lab_bloc, state.fleet, state.bloc_bound,
                      state.cash)
+        first = len(self._values)
         self._market_shares(state)
         self._capability(state)
         self._labs(state)
         self._money(state)
+        self._check_finite(first)
 
     def _market_shares(self, s: MonthState) -> None:
         menu = s.menu
@@ -279,6 +279,15 @@ class Recorder:
         self._add("lab_developer_share", s.family_share, lab=names)
         self._add("lab_price_usd_per_mtok", s.menu.price[0::2], lab=names)
         self._add("derivatives", s.derivatives, lab=names)
+
+    def _check_finite(self, first: int) -> None:
+        """Stop the run if a value recorded since entry ``first`` is infinite or NaN."""
+        if np.isfinite(np.concatenate(self._values[first:])).all():
+            return
+        metrics = list(self._vocab["metric"])
+        for k in range(first, len(self._values)):
+            check_finite(self._months[k], metrics[self._labels["metric"][k][0]],
+                         self._values[k])
 
     def _money(self, s: MonthState) -> None:
         names = list(s.lab_names)

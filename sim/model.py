@@ -55,6 +55,7 @@ class MarketModel(mesa.Model):
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
         self.cfg_initial = cfg  # events replace self.cfg; the run is identified by this one
+        self._flag_cache: dict = {}  # lab-table lookups, valid while cfg.labs is the same
         # Separate streams per component: a scenario that changes how often labs draw does not
         # shift developers' draws (common random numbers across scenarios).
         seqs = np.random.SeedSequence(cfg.seed).spawn(len(STREAMS))
@@ -67,7 +68,6 @@ class MarketModel(mesa.Model):
         self.developers = DeveloperPopulation(cfg.model.n_developers, cfg.developers,
                                               self.region_names, self.streams["init"])
         self._counts: np.ndarray | None = None
-        self._flag_cache: dict = {}
         self.recorder = Recorder()
         self._apply_due_events()
         self._clear_market()
@@ -109,7 +109,14 @@ class MarketModel(mesa.Model):
         self.capability = self.start_capability
 
     def _lab_array(self, attr: str) -> np.ndarray:
-        return np.array([getattr(self.cfg.labs[n], attr) for n in self.lab_names], dtype=float)
+        """A numeric lab parameter over labs (cached until an event replaces the lab table)."""
+        key = ("array", attr)
+        cached = self._flag_cache.get(key)
+        if cached is not None and cached[0] is self.cfg.labs:
+            return cached[1]
+        values = np.array([getattr(self.cfg.labs[n], attr) for n in self.lab_names], dtype=float)
+        self._flag_cache[key] = (self.cfg.labs, values)
+        return values
 
     def _solve_initial_knowledge(self) -> None:
         self.training = self._training_compute()
@@ -233,9 +240,14 @@ class MarketModel(mesa.Model):
 
     def _lab_lab_flags(self, attr: str) -> np.ndarray:
         """(labs, labs) bool: ``[i, j]`` = lab j's ``attr`` lists lab i's home region."""
-        flags = self._lab_region_flags(attr)  # (labs, regions)
+        key = ("lab_lab", attr)
+        cached = self._flag_cache.get(key)
+        if cached is not None and cached[0] is self.cfg.labs:
+            return cached[1]
         home = [REGIONS.index(Region(BLOCS[b].value)) for b in self.lab_bloc]
-        return flags[:, home].T
+        flags = self._lab_region_flags(attr)[:, home].T  # (labs, regions) -> (labs, labs)
+        self._flag_cache[key] = (self.cfg.labs, flags)
+        return flags
 
     def bloc_frontier(self) -> np.ndarray:
         """Best flagship capability of each bloc (OOM); -inf for a bloc with no lab."""
@@ -302,7 +314,9 @@ class MarketModel(mesa.Model):
             rules_cost=self.rules_cost(lab_index), cloud_capture=lab.cloud_capture)
         trial = self._openness()
         grants = np.zeros(len(POSTURES))
-        for k, posture in enumerate(POSTURES):
+        home = self.home_government(lab_index)
+        for k, posture in enumerate(POSTURES if home and home.open_subsidy_usd_bn_per_year > 0
+                                    else ()):
             trial[lab_index] = OPENNESS[posture]
             grants[k] = chips.open_subsidies(cfg.governments, trial, self.fleet,
                                              self.lab_bloc)[lab_index]

@@ -141,9 +141,9 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in [
     Outcome("cn_chip_access", "chip_access", "China's access to frontier chips",
             "share of wanted chips obtained", summary="China chip access (share of wanted)",
             bloc="CN"),
-    # bloc-level metrics derived from the per-lab rows (study.tables.bloc_lab_metrics)
-    Outcome("cn_compute", "bloc_compute_h100e", "Chinese labs' training compute",
+    Outcome("cn_compute", "bloc_compute_h100e", "Chinese labs' accelerators",
             "H100 equivalents", bloc="CN", log=True),
+    # bloc-level metrics derived from the per-lab rows (study.tables.bloc_lab_metrics)
     Outcome("cn_openness", "bloc_openness", "Chinese labs' mean posture",
             "openness (0 closed, 0.5 hybrid, 1 open)", bloc="CN"),
 ]}

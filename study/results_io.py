@@ -113,13 +113,14 @@ def read_for_summary(table: Path, months: list[int] | None = None,
 
 
 def read_key_series(table: Path) -> "pd.DataFrame":
-    """Every month of the key outcomes (for time-series figures)."""
+    """Every month of the key outcomes and of the bloc budgets (for time-series figures)."""
     from study.compare import KEY_OUTCOMES
+    from study.figures.budgets import METRICS as BUDGETS
 
     columns = ["scenario", "seed", "month", "date", "metric", "region", "bloc", "value"]
 
     def keep(group: pa.Table):
-        mask = pa.array([False] * group.num_rows)
+        mask = pc.is_in(group.column("metric"), value_set=pa.array(BUDGETS, pa.string()))
         for metric, region, bloc, *_ in KEY_OUTCOMES:
             one = pc.and_(pc.and_(pc.equal(group.column("metric"), metric),
                                   pc.equal(group.column("region"), region)),

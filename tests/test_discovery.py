@@ -17,7 +17,7 @@ from sim.validate import ConfigError
 def design():
     space = load_space("default")
     factors = space.factors(controls=False)
-    samples = unit_to_values(latin_hypercube(500, len(factors), seed=2), factors)
+    samples = unit_to_values(latin_hypercube(1000, len(factors), seed=2), factors)
     return factors, numeric_inputs(samples, factors)
 
 

@@ -351,12 +351,14 @@ def test_sweep_figures_work_on_a_collected_table(multi, summary, tmp_path):
     multi.to_parquet(table)
     # as the collector calls it: the key outcomes' rows only, read back from Parquet
     paths = scenarios.sweep_figures(read_key_series(table), summary, tmp_path / "figures")
-    assert [p.name for p in paths] == ["scenario_outcomes.png", "scenario_effects.png"]
+    # the budgets figure too: the collector keeps the bloc budget rows
+    assert [p.name for p in paths] == ["scenario_outcomes.png", "scenario_effects.png",
+                                       "budgets.png"]
     assert all(p.stat().st_size > 10_000 for p in paths)
     # with every region's bloc shares, the regional panels too
     paths = scenarios.sweep_figures(pd.read_parquet(table), summary, tmp_path / "all")
     assert [p.name for p in paths] == ["scenario_outcomes.png", "scenario_effects.png",
-                                       "scenario_regions.png"]
+                                       "scenario_regions.png", "budgets.png"]
 
 
 def test_sweep_figures_without_a_baseline_skip_the_effects(multi, tmp_path):

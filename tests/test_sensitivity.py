@@ -40,7 +40,7 @@ def test_default_list_declares_uncertainties_and_levers_with_sources():
         if not f.categorical:
             assert f.lo < f.hi
     assert all(f.kind == "lever" for f in space.levers)
-    assert [f.name for f in space.factors() if f.control] == ["anthropic_cash"]
+    assert [f.name for f in space.factors() if f.control] == ["row_adaptive_threshold"]
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -120,20 +120,20 @@ def test_jobs_file_is_checked(tmp_path):
 
 def test_morris_analysis_finds_the_only_active_input():
     space = load_space("default")
-    factors = space.factors(names=["network_effect", "price_sensitivity", "anthropic_cash"])
+    factors = space.factors(names=["network_effect", "price_sensitivity", "row_adaptive_threshold"])
     unit = design("morris", factors, 10, seed=1)
     y = 3.0 * unit[:, 0] + np.sin(3 * unit[:, 1])
     outcomes = pd.DataFrame({"sample": np.arange(len(y)), "replicate": 0, "open_share": y})
     idx = analyse("morris", unit, factors, outcomes, ["open_share"], seed=1)
     mu = idx[idx["index"] == "mu_star"].set_index("factor")["value"]
     assert mu["network_effect"] == pytest.approx(3.0)
-    assert mu["anthropic_cash"] == 0.0 and mu["price_sensitivity"] > 0.5
+    assert mu["row_adaptive_threshold"] == 0.0 and mu["price_sensitivity"] > 0.5
 
 
 def test_sobol_on_a_tiny_run_gives_well_formed_indices_and_zero_for_an_ignored_parameter(
         tmp_path):
     argv = ["method=sobol", "n=4", "replicates=2", "quiet=true", f"out={tmp_path}",
-            "factors=network_effect,price_sensitivity,anthropic_cash",
+            "factors=network_effect,price_sensitivity,row_adaptive_threshold",
             "outcomes=open_share,row_cn_share", "model.n_developers=500",
             "model.horizon_months=24", "hydra.launcher.n_jobs=2"]
     result = sensitivity.sensitivity(argv)
@@ -145,9 +145,10 @@ def test_sobol_on_a_tiny_run_gives_well_formed_indices_and_zero_for_an_ignored_p
     assert set(idx["index"]) == {"S1", "ST"}
     assert len(idx) == 2 * 3 * 2
     assert np.isfinite(idx.value).all() and (idx.conf >= 0).all()
-    # a lab's cash feeds back into no decision: the outcomes provably ignore it
-    cash = idx[idx.factor == "anthropic_cash"]
-    assert (cash.value.abs() < 1e-9).all()
+    # the rest of the world runs no adaptive controls: the outcomes provably ignore the
+    # threshold of a rule that never runs
+    control = idx[idx.factor == "row_adaptive_threshold"]
+    assert (control.value.abs() < 1e-9).all()
     st = idx[(idx["index"] == "ST") & (idx.factor == "price_sensitivity")].value
     assert (st > 0.05).all()
     noise = result.noise.set_index("outcome")

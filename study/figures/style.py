@@ -49,7 +49,8 @@ SEQUENTIAL_CMAP = "cividis"
 #: blue and "vibrant" orange; further (unknown) scenarios take the later entries by name.
 SCENARIO_PALETTE = ["#000000", "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE",
                     "#882255", "#44AA99", "#999933", "#AA4499", "#4477AA", "#EE7733",
-                    "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#EE3377", "#0077BB"]
+                    "#EE3377", "#777777", "#CCBB44", "#66CCEE", "#AA3377", "#228833",
+                    "#0077BB"]
 LINESTYLES = ["-", "--", "-.", ":"]
 BASELINE = "baseline"
 BASELINE_LABEL = "baseline (policies of early 2025)"
