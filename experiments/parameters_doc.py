@@ -14,6 +14,7 @@ import dataclasses
 import sys
 from enum import Enum
 
+from sim import calibrated
 from sim.config import GovernmentConfig, LabConfig, SimConfig
 from sim.hydra_conf import CONFIG_DIR
 
@@ -39,6 +40,14 @@ def _range(meta: dict) -> str:
     return f"[{'' if lo is None else _fmt(lo)}, {'' if hi is None else _fmt(hi)}]"
 
 
+def _source(path: str, meta: dict) -> str:
+    """The field's source; for a calibrated value, the calibration and the prior's source."""
+    if path in calibrated.VALUES:
+        return (f"calibrated ({calibrated.NAME}, {calibrated.CREATED}; prior "
+                f"{_fmt(calibrated.PRIORS.get(path))}: {meta.get('source', '')})")
+    return meta.get("source", "")
+
+
 def _rows(prefix: str, node) -> list[str]:
     rows = []
     for f in dataclasses.fields(node):
@@ -46,7 +55,7 @@ def _rows(prefix: str, node) -> list[str]:
         if not meta:
             continue
         rows.append(f"| `{prefix}{f.name}` | {_fmt(getattr(node, f.name))} | {_range(meta)} "
-                    f"| {meta.get('unit', '')} | {meta.get('source', '')} |")
+                    f"| {meta.get('unit', '')} | {_source(prefix + f.name, meta)} |")
     return rows
 
 
@@ -69,7 +78,12 @@ def render() -> str:
               "derivative_propensity", "derivatives", "cash_usd_bn", "financing",
               "funding_usd_bn_per_year", "funding_revenue_elasticity", "staff_usd_bn_per_year",
               "release_phase_month"]
-    out += ["## Default roster (2025-01)", "", "Sources per value: comments in `sim/roster.py`.",
+    fitted = [p for p in calibrated.VALUES if p.split(".")[0] in ("labs", "governments")
+              or p.startswith("developers.affinity")]
+    notes = "; ".join(f"`{p}` = {_fmt(calibrated.VALUES[p])} (prior "
+                      f"{_fmt(calibrated.PRIORS.get(p))})" for p in fitted)
+    out += ["## Default roster (2025-01)", "", "Sources per value: comments in `sim/roster.py`."
+            + (f" Calibrated values in the table: {notes}." if notes else ""),
             "", "| lab | " + " | ".join(fields) + " |", "|---" * (len(fields) + 1) + "|"]
     for name, lab in cfg.labs.items():
         out.append(f"| {name} | " + " | ".join(_fmt(getattr(lab, k)) for k in fields) + " |")

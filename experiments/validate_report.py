@@ -1,7 +1,7 @@
 """Regenerate ``docs/VALIDATION.md``: the model against the observed 2024-2025 patterns.
 
-    python -m experiments.validate_report                  # default and calibrated, 10 seeds
-    python -m experiments.validate_report seeds=20 configs=default,calibrated
+    python -m experiments.validate_report                  # default (calibrated) and prior
+    python -m experiments.validate_report seeds=20 configs=default,prior
 
 Runs each config (``default`` = the baseline scenario as it is; any other name = baseline with
 ``+calibration=<name>``) for 2025 on ``seeds`` seeds through the sweep machinery
@@ -37,7 +37,7 @@ from study.validation_report import (Validation, config_overrides, render, textb
 #: The clone's docs/VALIDATION.md; an installed package (no docs/ beside it) writes the report
 #: into its run folder instead.
 REPORT = ROOT / "docs" / "VALIDATION.md" if (ROOT / "docs").is_dir() else None
-DEFAULTS: dict[str, Any] = {"seeds": 10, "configs": "default,calibrated", "report": "",
+DEFAULTS: dict[str, Any] = {"seeds": 10, "configs": "default,prior", "report": "",
                             "out": "", "quiet": False}
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
+from sim.calibrated import apply as _calibrated
 from sim.enums import BanScope, Bloc, EventKind, Financing, Posture, Region
 from sim.params import param
 from sim.roster import default_affinity, default_governments, default_labs
@@ -328,19 +329,29 @@ class EventConfig:
 
 @dataclass
 class SimConfig:
-    """Everything a run needs; ``SimConfig()`` is the calibrated 2025-01 baseline."""
+    """Everything a run needs; ``SimConfig()`` is the calibrated 2025-01 baseline.
+
+    Each part is built with its declared defaults (the priors) and then the calibrated values
+    of :mod:`sim.calibrated` are set on it, in the default factories only: values passed in or
+    merged by Hydra are never replaced.
+    """
 
     seed: int = param(0, lo=0, hi=2**32 - 1, source="run setting")
-    model: ModelConfig = field(default_factory=ModelConfig)
-    developers: DeveloperConfig = field(default_factory=DeveloperConfig)
-    lab_behaviour: LabBehaviourConfig = field(default_factory=LabBehaviourConfig)
-    capability: CapabilityConfig = field(default_factory=CapabilityConfig)
-    chips: ChipsConfig = field(default_factory=ChipsConfig)
-    finance: FinanceConfig = field(default_factory=FinanceConfig)
-    market: MarketConfig = field(default_factory=MarketConfig)
-    labs: Dict[str, LabConfig] = field(default_factory=lambda: default_labs(LabConfig))
+    model: ModelConfig = field(default_factory=lambda: _calibrated(ModelConfig(), "model"))
+    developers: DeveloperConfig = field(
+        default_factory=lambda: _calibrated(DeveloperConfig(), "developers"))
+    lab_behaviour: LabBehaviourConfig = field(
+        default_factory=lambda: _calibrated(LabBehaviourConfig(), "lab_behaviour"))
+    capability: CapabilityConfig = field(
+        default_factory=lambda: _calibrated(CapabilityConfig(), "capability"))
+    chips: ChipsConfig = field(default_factory=lambda: _calibrated(ChipsConfig(), "chips"))
+    finance: FinanceConfig = field(default_factory=lambda: _calibrated(FinanceConfig(), "finance"))
+    market: MarketConfig = field(default_factory=lambda: _calibrated(MarketConfig(), "market"))
+    labs: Dict[str, LabConfig] = field(
+        default_factory=lambda: _calibrated(default_labs(LabConfig), "labs"))
     governments: Dict[str, GovernmentConfig] = field(
-        default_factory=lambda: default_governments(GovernmentConfig))
+        default_factory=lambda: _calibrated(default_governments(GovernmentConfig),
+                                            "governments"))
     events: Dict[str, EventConfig] = field(default_factory=dict)
     #: Names of the scenario files composed into this config (their keys, in order).
     scenario_parts: Dict[str, str] = field(default_factory=dict)

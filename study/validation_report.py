@@ -20,6 +20,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from sim import calibrated
 from sim.validate import ConfigError
 from study.calibration import CALIBRATION_DIR, select_override
 from study.calibration_targets import HORIZON_MONTHS, TARGETS, distance, summarise
@@ -120,7 +121,9 @@ def validations(labels: Sequence[str], outcomes: pd.DataFrame) -> list[Validatio
     out = []
     for i, label in enumerate(labels):
         values = outcomes[outcomes["sample"] == i]
-        fit_path = CALIBRATION_DIR / f"{label}.fit.json"
+        # the default config is the calibrated baseline: its fit is the adopted calibration's
+        name = calibrated.NAME if label == "default" and calibrated.VALUES else label
+        fit_path = CALIBRATION_DIR / f"{name}.fit.json"
         fit = json.loads(fit_path.read_text()) if fit_path.exists() else None
         out.append(Validation(label, values, summarise(values), fit))
     return out
@@ -175,7 +178,11 @@ def _introduction(results: list[Validation], seeds: int, overrides: Sequence[str
         "across seeds and, in brackets, the 5th-95th percentiles. Targets, tolerances and "
         "measurements: `study/calibration_targets.py`; figures: `docs/calibration/facts.csv` "
         "(keys in the Source column).", "",
-        "Configs: **default** = `SimConfig()` (the hand-set baseline); "
+        "Configs: **default** = `SimConfig()`, the calibrated baseline every command starts "
+        "from (`sim/calibrated.py`, adopted from "
+        f"`configs/calibration/{calibrated.NAME}.fit.json`); **prior** = the same model with "
+        "the priors of the calibrated parameters (their sourced or assumed values before the "
+        "fit); "
         + ", ".join(f"**{r.label}** = `python -m experiments.run {select_override(r.label)}`"
                     for r in results if r.label != "default") + ".", ""]
 
@@ -218,18 +225,20 @@ def _calibrated(r: Validation, summary: pd.DataFrame) -> list[str]:
     search = fit["search"]
     claims = fit.get("claims", [])
     held = [c for c in claims if bool(summary.loc[c, "pass"])]
-    lines = ["", f"## Calibrated config `{r.label}`", "",
+    title = "The calibration behind `default`" if r.label == "default" \
+        else f"Calibrated config `{r.label}`"
+    lines = ["", f"## {title}", "",
              f"Written by `{fit.get('command', 'python -m experiments.calibrate')}` "
              f"({fit.get('created', '')}): {search['trials']} Optuna trials "
              f"({search['sampler']}) on {search['seeds']} seeds each; "
              f"distance {search['best_distance']:.3f} against "
-             f"{search['default_distance']:.3f} for the default parameters on the "
+             f"{search['default_distance']:.3f} for the parameters it started from on the "
              "search seeds.", "",
              f"It claims {len(claims)} patterns (those it reproduced on its validation "
              f"seeds); {len(held)}/{len(claims)} hold here. "
              "`tests/test_calibration.py` re-runs the claimed patterns on the recorded "
              "seeds and fails if one leaves its tolerance.", "",
-             "| parameter | path | default | calibrated | searched range |",
+             "| parameter | path | prior | calibrated | searched range |",
              "| --- | --- | --- | --- | --- |"]
     edge = []
     for name, p in fit["parameters"].items():
