@@ -21,6 +21,7 @@ import numpy as np
 
 from sim.config import ChipsConfig, GovernmentConfig
 from sim.enums import BLOCS, Bloc
+from sim.trends import slowing_growth
 
 
 def chip_access(controls: float, leakage: float) -> float:
@@ -49,10 +50,8 @@ def world_output_h100e(month: int, cfg: ChipsConfig) -> float:
     halves every ``world_output_growth_halflife_months`` (``h``):
     ``W(t) = W0 * exp(ln(G) / 12 * h / ln 2 * (1 - 2 ** (-t / h)))``.
     """
-    h = cfg.world_output_growth_halflife_months
-    rate = np.log(cfg.world_output_growth_per_year) / 12.0
-    return float(cfg.world_output_h100e_per_month
-                 * np.exp(rate * h / np.log(2.0) * (1.0 - 2.0 ** (-month / h))))
+    return cfg.world_output_h100e_per_month * slowing_growth(
+        month, cfg.world_output_growth_per_year, cfg.world_output_growth_halflife_months)
 
 
 def monthly_depreciation(cfg: ChipsConfig) -> float:

@@ -306,8 +306,12 @@ class MarketConfig:
                                             source="assumption")
     token_demand_mtok_per_month: float = param(2e8, lo=0.0, unit="Mtok per month (2025-01)",
                                                source="assumption scaled to money.openai.revenue")
-    demand_growth_per_year: float = param(4.0, lo=0.0, hi=100.0, unit="x per year",
+    demand_growth_per_year: float = param(4.0, lo=1.0, hi=100.0, unit="x per year (2025)",
                                           source="assumption")
+    demand_growth_halflife_months: float = param(
+        48.0, lo=1.0, hi=1e6, unit="months for the log growth rate of token demand to halve",
+        source="assumption: adoption saturates; 2025 revenue growth (money.anthropic.revenue) "
+               "does not say how fast")
 
 
 @dataclass

@@ -23,6 +23,7 @@ from sim.agents.developer import common_utility
 from sim.capability import REFERENCE_CAPABILITY, openness
 from sim.config import GovernmentConfig, LabConfig, MarketConfig, SimConfig
 from sim.enums import BLOCS, REGIONS, BanScope, Bloc, Posture
+from sim.trends import slowing_growth
 
 SLOTS = 2
 REGION_NAMES = [r.value for r in REGIONS]
@@ -229,5 +230,10 @@ def common_utilities(menu: Menu, inputs: MarketInputs, cfg: SimConfig) -> np.nda
 
 
 def token_demand(month: int, cfg: MarketConfig) -> float:
-    """World token demand in ``month`` (Mtok), growing ``demand_growth_per_year``-fold a year."""
-    return cfg.token_demand_mtok_per_month * cfg.demand_growth_per_year ** (month / 12)
+    """World token demand in ``month`` (Mtok).
+
+    It grows ``demand_growth_per_year``-fold a year at first, and its log growth rate halves
+    every ``demand_growth_halflife_months`` (:func:`sim.trends.slowing_growth`).
+    """
+    return cfg.token_demand_mtok_per_month * slowing_growth(
+        month, cfg.demand_growth_per_year, cfg.demand_growth_halflife_months)

@@ -137,11 +137,17 @@ def test_common_utilities_measure_capability_from_the_frontier():
     assert u[1] == pytest.approx(0.5 * months + net)
 
 
-def test_token_demand_grows_by_the_yearly_factor():
-    mk = MarketConfig()
+def test_token_demand_grows_by_the_yearly_factor_and_slows():
+    mk = MarketConfig(demand_growth_halflife_months=1e9)
     assert token_demand(0, mk) == mk.token_demand_mtok_per_month
     assert token_demand(12, mk) == pytest.approx(mk.token_demand_mtok_per_month
                                                  * mk.demand_growth_per_year)
+    slowing = replace(mk, demand_growth_halflife_months=12.0)
+    # the log growth rate halves each year: growth in the first year ln G * 12 / ln 2 / 2 / 12
+    assert token_demand(12, slowing) == pytest.approx(
+        mk.token_demand_mtok_per_month * mk.demand_growth_per_year ** (0.5 / math.log(2)))
+    limit = mk.token_demand_mtok_per_month * mk.demand_growth_per_year ** (1 / math.log(2))
+    assert token_demand(12, slowing) < token_demand(120, slowing) < limit
 
 
 # ----------------------------------------------------------------------------- labs
