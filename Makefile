@@ -51,8 +51,10 @@ sensitivity: $(STAMP)
 discover: $(STAMP)
 	$(PY) -m experiments.discover outcome=row_cn_share threshold=0.5 n=500 model.n_developers=2000
 
+# Fit the uncertain parameters to the 2024-2025 targets and make the fit the defaults
 calibrate: $(STAMP)
 	$(PY) -m experiments.calibrate
+	$(PY) -m experiments.adopt_calibration
 
 # Rewrite docs/VALIDATION.md (default and calibrated configs against the 2024-2025 patterns)
 validation: $(STAMP)

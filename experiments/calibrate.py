@@ -2,7 +2,7 @@
 
     python -m experiments.calibrate                       # 160 trials, 4 seeds each
     python -m experiments.calibrate trials=400 batch=32 sampler=tpe
-    python -m experiments.run calibration=calibrated      # use the result (see select_override)
+    python -m experiments.adopt_calibration               # make the result the defaults
 
 Searches the declared uncertain parameters (``configs/uncertainty/default.yaml``, without the
 policy levers, which are the 2025 policies, and without control parameters) for the values that

@@ -243,3 +243,41 @@ def test_budgets_and_supply_hold_for_any_levers(controls, leakage, funding, pric
     stock = values(df, "world_accelerator_stock_h100e")
     assert (fleets <= stock + 1e-6).all()
     assert isinstance(df, pd.DataFrame)
+
+
+# ----------------------------------------------------------------------------- controls -> posture
+# Either sign is possible for "do tighter controls push a lab towards open release?" through
+# the money channel, and two named quantities decide it: the share of the lab's orders that chip
+# supply fills (set by chips.domestic_* and the controls' leakage) and its training compute.
+
+def _closing_probability(fill: float, training: float) -> float:
+    from sim.agents.lab import posture_choice
+    from sim.config import LabBehaviourConfig
+    money = np.array([1.0, 1.5, 2.0])  # USD bn a month under open, hybrid, closed
+    months = finance.money_months(money, fill=fill, usd_per_h100e=3e4,
+                                  training_h100e=training, planning_months=12,
+                                  oom_per_month=0.1)
+    behaviour = LabBehaviourConfig(money_weight=1.0, inertia=0.0, community_value=0.0)
+    return float(posture_choice(months, np.zeros(3), Posture.open, openness_bias=0.0,
+                                home=None, behaviour=behaviour)[2])
+
+
+def test_money_that_chips_cannot_follow_pushes_towards_open():
+    # controls that leave orders unfilled make money worth less: the closed posture's extra
+    # profit buys little compute, so closing is less likely
+    assert _closing_probability(fill=0.2, training=1e5) < _closing_probability(1.0, 1e5)
+
+
+def test_with_chips_to_buy_a_smaller_fleet_makes_money_matter_more():
+    # with orders filled (ample domestic supply), controls that shrink the fleet make each
+    # dollar a larger share of it: closing, which earns more, becomes more likely
+    assert _closing_probability(fill=1.0, training=5e4) > _closing_probability(1.0, 1e5)
+
+
+def test_a_labs_cash_is_no_longer_inert():
+    # the old sensitivity control: cash now buys accelerators, so it moves the lab's fleet
+    cfg = small(model__horizon_months=12, model__n_developers=1000)
+    rich = with_overrides(cfg, {"labs.anthropic.cash_usd_bn": 20.0})
+    poor = with_overrides(cfg, {"labs.anthropic.cash_usd_bn": 1.0})
+    fleet = [values(run(c), "lab_compute_h100e", lab="anthropic").iloc[-1] for c in (poor, rich)]
+    assert fleet[1] > fleet[0] * 1.05
