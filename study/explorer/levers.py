@@ -89,8 +89,9 @@ class Lever:
     @property
     def decimals(self) -> int:
         """Decimal places of the step, as the browser's slider counts them."""
-        text = format(self.step, "g")  # as JavaScript's Number.toString() for these steps
-        return len(text.split(".")[1]) if "." in text else 0
+        # as JavaScript's Number.toString(), which writes steps down to 1e-6 without exponent
+        text = f"{self.step:.12f}".rstrip("0")
+        return len(text.split(".")[1])
 
     def slider_value(self, value: float) -> float:
         """What the browser's slider makes of ``value``: Vuetify 2's ``VSlider.roundValue``.
@@ -154,8 +155,20 @@ def space_lever(space: Space, name: str, label: str, step: float = 0.05,
         return Lever(f.path, label, "Select", values=tuple(f.format(v) for v in f.values),
                      add_key=add_key, missing=missing, factor=name)
     assert f.lo is not None and f.hi is not None
-    return Lever(f.path, label, "SliderInt" if f.integer else "SliderFloat", lo=f.lo, hi=f.hi,
-                 step=step, add_key=add_key, missing=missing, factor=name)
+    kind = "SliderInt" if f.integer else "SliderFloat"
+    baseline = _baseline_value(f.path, missing)
+    if kind == "SliderFloat" and isinstance(baseline, float):
+        # a calibrated baseline (0.989418) lies off a round step: refine the step to the
+        # baseline's own decimals so the page opens on it
+        text = format(baseline, "g")
+        decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+        offset = math.fmod(f.lo, step)
+        on_grid = math.isclose(round((baseline - offset) / step) * step + offset, baseline,
+                               rel_tol=1e-12, abs_tol=1e-12)
+        if decimals and not on_grid:
+            step = 10.0 ** -decimals
+    return Lever(f.path, label, kind, lo=f.lo, hi=f.hi, step=step, add_key=add_key,
+                 missing=missing, factor=name)
 
 
 #: The uncertainty space the page's levers come from.
