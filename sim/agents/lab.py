@@ -1,14 +1,18 @@
-"""AI labs: profit projection and release posture choice.
+"""AI labs: profit projection, the money a posture brings, and release posture choice.
 
 At each release month a lab that is not bound by an event re-chooses its posture. It projects
 the market under each posture it might take, holding the other labs' postures fixed
 (:func:`project_postures`: the menu and prices of :mod:`sim.market`, the logit shares of an
-average developer of each region, and the lab's profit on them, :func:`lab_profit`), compares
-expected payoffs (:func:`posture_payoffs`) through a logit rule with inertia
+average developer of each region, and the lab's profit and revenue on them, :func:`lab_profit`),
+adds the funding that revenue would attract and any open-source grant (:func:`posture_money`),
+values that money by the months of capability it would buy (:func:`sim.finance.money_months`),
+compares expected payoffs (:func:`posture_payoffs`) through a logit rule with inertia
 (:func:`posture_probabilities`) and draws its posture (:func:`choose_posture`). After the
 developers have chosen, the model books each lab's month: new derivatives of its open family
-(:func:`derivative_rate`), revenue and cash (:func:`book_accounts`). Capability growth is in
-:mod:`sim.capability`; the lab's numeric state lives in the model's arrays.
+(:func:`derivative_rate`) and its sales (:func:`month_sales`: revenue, API margin, content-rules
+cost, the compute its closed products' serving takes); costs and cash are in
+:mod:`sim.finance`, capability growth in :mod:`sim.capability`; the lab's numeric state lives in
+the model's arrays.
 """
 
 from __future__ import annotations
