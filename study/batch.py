@@ -29,6 +29,7 @@ from sim.paths import resolve_path
 from sim.run import RUN_COLUMNS, run, with_overrides
 from sim.validate import ConfigError, settable_hint, validate
 from study.compare import checkpoint_months, scenario_summary
+from study.results_io import KEY_SERIES_COLUMNS, key_series_mask
 
 Scenario = str | Sequence[str]
 Overrides = dict[str, Any] | Sequence[str] | None
@@ -155,3 +156,18 @@ def compare_to_baseline(df: pd.DataFrame, level: float = 0.90) -> pd.DataFrame:
     """
     months = checkpoint_months(int(df["month"].max()) + 1) if len(df) else []
     return scenario_summary(df[df["month"].isin(months)], level=level)
+
+
+def key_series(df: pd.DataFrame) -> pd.DataFrame:
+    """Every month of the key outcomes and bloc budgets, for the time-series figures.
+
+    What :func:`study.results_io.read_key_series` reads from a collected sweep, taken from a
+    table in memory.
+
+    Args:
+        df: tidy rows of several runs, e.g. from :func:`run_scenarios`.
+    """
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(df[KEY_SERIES_COLUMNS], preserve_index=False)
+    return table.filter(key_series_mask(table)).to_pandas()

@@ -114,21 +114,25 @@ def read_for_summary(table: Path, months: list[int] | None = None,
 
 def read_key_series(table: Path) -> "pd.DataFrame":
     """Every month of the key outcomes and of the bloc budgets (for time-series figures)."""
+    return _plain_strings(_read_filtered(table, key_series_mask, KEY_SERIES_COLUMNS))
+
+
+#: The columns :func:`read_key_series` reads.
+KEY_SERIES_COLUMNS = ["scenario", "seed", "month", "date", "metric", "region", "bloc", "value"]
+
+
+def key_series_mask(group: pa.Table) -> pa.ChunkedArray:
+    """Which rows of ``group`` are key outcomes or bloc budgets (:func:`read_key_series`)."""
     from study.compare import KEY_OUTCOMES
     from study.figures.budgets import METRICS as BUDGETS
 
-    columns = ["scenario", "seed", "month", "date", "metric", "region", "bloc", "value"]
-
-    def keep(group: pa.Table):
-        mask = pc.is_in(group.column("metric"), value_set=pa.array(BUDGETS, pa.string()))
-        for metric, region, bloc, *_ in KEY_OUTCOMES:
-            one = pc.and_(pc.and_(pc.equal(group.column("metric"), metric),
-                                  pc.equal(group.column("region"), region)),
-                          pc.equal(group.column("bloc"), bloc))
-            mask = pc.or_(mask, one)
-        return mask
-
-    return _plain_strings(_read_filtered(table, keep, columns))
+    mask = pc.is_in(group.column("metric"), value_set=pa.array(BUDGETS, pa.string()))
+    for metric, region, bloc, *_ in KEY_OUTCOMES:
+        one = pc.and_(pc.and_(pc.equal(group.column("metric"), metric),
+                              pc.equal(group.column("region"), region)),
+                      pc.equal(group.column("bloc"), bloc))
+        mask = pc.or_(mask, one)
+    return mask
 
 
 def find_config(path: Path, chash: str) -> dict | None:
