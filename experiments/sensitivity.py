@@ -43,7 +43,8 @@ from experiments.cli import OUT_ROOT, check_outcomes, command_main, folder_name,
 from experiments.sweep.samples import run_samples
 from sim.validate import ConfigError
 from study.figures.sensitivity import plot_indices
-from study.sensitivity import METHODS, analyse, design, index_table, seed_noise
+from study.sensitivity import METHODS, analyse, convergence_problems, convergence_warnings, \
+    design, index_table, seed_noise
 from study.uncertainty import DEFAULT_OUTCOMES, OUTCOMES, load_space, unit_to_values
 
 DEFAULTS: dict[str, Any] = {
@@ -91,8 +92,12 @@ def sensitivity(argv: Sequence[str]) -> SensitivityResult:
     noise = seed_noise(run.outcomes, names)
     indices.to_csv(out_dir / "indices.csv", index=False)
     noise.to_csv(out_dir / "noise.csv", index=False)
+    problems = convergence_problems(indices)
+    for line in convergence_warnings(problems, opts["n"]):
+        print(line, file=sys.stderr, flush=True)
     figure = plot_indices(indices, noise, out_dir / "sensitivity.png",
-                          {n: OUTCOMES[n].label for n in names}) if len(indices) else None
+                          {n: OUTCOMES[n].label for n in names}, factors,
+                          problems) if len(indices) else None
     return SensitivityResult(out_dir, indices, noise, run.outcomes, figure, len(run.outcomes))
 
 

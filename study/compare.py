@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit  # the t quantile; scipy.stats takes 0.4 s longer to import
+# scipy.stats is imported with the module, not lazily: no command imports this module at
+# start-up, and collecting a sweep imports it in a thread while the runs are copied
+# (experiments/sweep/collection.py), which a lazy import would defeat.
+from scipy import stats
 
 from study.outcomes import KEY, TABLE, select
 from study.tables import dim_column
@@ -29,10 +32,20 @@ def checkpoint_months(horizon: int) -> list[int]:
 
 
 def t_half_width(sd: np.ndarray, n: np.ndarray, level: float = 0.90) -> np.ndarray:
-    """Half width of the t confidence interval of a mean (0 where fewer than two values)."""
+    """Half width of the t confidence interval of a mean (0 where fewer than two values).
+
+    Args:
+        sd: sample standard deviations (with ``ddof=1``), one per mean.
+        n: numbers of values behind each mean.
+        level: coverage of the interval (0.90: a 90% interval, as ``scipy.stats.t.interval``).
+
+    Returns:
+        ``t.ppf(0.5 + level / 2, n - 1) * sd / sqrt(n)``, 0 where ``n < 2``.
+    """
     n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2) * np.asarray(sd) / np.sqrt(n)
+        quantile = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
+        half = quantile * np.asarray(sd) / np.sqrt(n)
     return np.where(n >= 2, np.nan_to_num(half), 0.0)
 
 

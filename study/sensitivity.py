@@ -111,3 +111,67 @@ def index_table(indices: pd.DataFrame, outcome: str) -> pd.DataFrame:
         text = f"{r.value:.3f}" + (f" ± {r.conf:.3f}" if np.isfinite(r.conf) else "")
         cells.setdefault(r.factor, {})[r.index] = text
     return pd.DataFrame.from_dict(cells, orient="index").loc[order]
+
+
+#: Confidence half-width (on the 0-1 scale of Sobol' indices) above which an index is too
+#: uncertain to read: the sample is too small.
+MAX_CONF = 0.1
+
+
+def convergence_problems(indices: pd.DataFrame, max_conf: float = MAX_CONF) -> pd.DataFrame:
+    """Sobol' indices that have not converged: outside [0, 1] beyond their interval, or vague.
+
+    A variance share lies in [0, 1]; an estimate outside it by more than its confidence
+    half-width, or a half-width above ``max_conf``, means the base sample ``n`` is too small.
+
+    Args:
+        indices: rows of :func:`analyse` (``outcome, factor, index, value, conf``); Morris rows
+            are ignored.
+        max_conf: the largest acceptable confidence half-width.
+
+    Returns:
+        One row per problem: ``outcome, factor, index, value, conf, problem``, where
+        ``problem`` is ``"S1 < 0"``, ``"ST > 1"`` (and so on) or ``"S1 interval wider than ± 0.1"``.
+    """
+    rows = []
+    sobol = indices[indices["index"].isin(["S1", "ST"])]
+    for r in sobol.itertuples():
+        conf = r.conf if np.isfinite(r.conf) else 0.0
+        if r.value < -conf:
+            problem = f"{r.index} < 0"
+        elif r.value > 1 + conf:
+            problem = f"{r.index} > 1"
+        elif conf > max_conf:
+            problem = f"{r.index} interval wider than ± {max_conf:g}"
+        else:
+            continue
+        rows.append({"outcome": r.outcome, "factor": r.factor, "index": r.index,
+                     "value": r.value, "conf": r.conf, "problem": problem})
+    return pd.DataFrame(rows, columns=["outcome", "factor", "index", "value", "conf", "problem"])
+
+
+def convergence_note(problems: pd.DataFrame, outcome: str,
+                     names: dict[str, str] | None = None) -> str:
+    """The problems of one outcome in words ("" if none), e.g. ``S1 < 0 for a, b; ...``.
+
+    Args:
+        problems: rows of :func:`convergence_problems`.
+        outcome: the outcome's name.
+        names: a name in words per factor (default: the factor's name).
+    """
+    sel = problems[problems.outcome == outcome]
+    return "; ".join(f"{problem} for {', '.join((names or {}).get(f, f) for f in rows.factor)}"
+                     for problem, rows in sel.groupby("problem", sort=False))
+
+
+def convergence_warnings(problems: pd.DataFrame, n: int) -> list[str]:
+    """One warning line per outcome with unconverged indices, suggesting a larger ``n``.
+
+    Args:
+        problems: rows of :func:`convergence_problems`.
+        n: the Sobol' base sample of the analysis (intervals shrink as ``1 / sqrt(n)``, so
+            four times the sample halves them).
+    """
+    return [f"warning: Sobol' indices of {outcome} not converged at n={n}: "
+            f"{convergence_note(problems, outcome)}; use a larger n (e.g. n={4 * n})"
+            for outcome in dict.fromkeys(problems.outcome)]

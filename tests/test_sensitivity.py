@@ -131,7 +131,7 @@ def test_morris_analysis_finds_the_only_active_input():
 
 
 def test_sobol_on_a_tiny_run_gives_well_formed_indices_and_zero_for_an_ignored_parameter(
-        tmp_path):
+        tmp_path, capsys):
     argv = ["method=sobol", "n=4", "replicates=2", "quiet=true", f"out={tmp_path}",
             "factors=network_effect,price_sensitivity,row_adaptive_threshold",
             "outcomes=open_share,row_cn_share", "model.n_developers=500",
@@ -156,3 +156,6 @@ def test_sobol_on_a_tiny_run_gives_well_formed_indices_and_zero_for_an_ignored_p
     assert result.figure.exists() and result.figure.stat().st_size > 5000
     assert (result.out_dir / "indices.csv").exists()
     assert "seed noise" in sensitivity.report(result)
+    # n=4 is far too small: the command says so, per outcome, and suggests a larger n
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "not converged" in line]
+    assert warnings and all("use a larger n (e.g. n=16)" in line for line in warnings)

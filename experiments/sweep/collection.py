@@ -278,7 +278,7 @@ def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
     report.table = sweep_dir / COLLECTED
     checkpoints = _CheckpointRows()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # The summary's libraries (pandas, SciPy; 0.3 s) are imported while the runs are
+        # The summary's libraries (pandas, scipy.stats) are imported while the runs are
         # copied, which is mostly Arrow's work, done without holding the GIL.
         compare = pool.submit(importlib.import_module, "study.compare")
         report.n_rows, report.params = write_collected(runs, report.table, each=checkpoints)

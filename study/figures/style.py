@@ -166,6 +166,28 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+def factor_labels(names: Sequence[str], factors: Sequence | None = None) -> dict[str, str]:
+    """Each sampled factor's name in words: its declared ``label``, else its name with spaces.
+
+    Args:
+        names: factor names (columns of the sensitivity indices or of a PRIM box's limits).
+        factors: the sampled :class:`study.uncertainty.Factor` objects (default: those of
+            ``configs/uncertainty/default.yaml``).
+    """
+    if factors is None:
+        factors = _default_factors()
+    by_name = {f.name: f for f in factors}
+    return {n: (getattr(by_name.get(n), "label", "") or n.replace("_", " ")) for n in names}
+
+
+@lru_cache(maxsize=1)
+def _default_factors() -> tuple:
+    """The factors of the default uncertainty config (loaded once)."""
+    from study.uncertainty import load_space
+    space = load_space("default")
+    return tuple(space.uncertainties + space.levers)
+
+
 # ------------------------------------------------------------------------------ axes
 def is_share(unit: str) -> bool:
     """True for the unit of a share (``share``, ``share of wanted chips``): shown in percent."""
