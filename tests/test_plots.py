@@ -342,7 +342,8 @@ def test_small_multiples_put_each_scenario_against_the_baseline(multi):
 
 def test_run_figures_writes_the_command_line_figures(one_run, tmp_path):
     paths = single_run.run_figures(one_run, tmp_path / "run")
-    assert [p.name for p in paths] == ["outcomes.png", "postures.png", "regions.png"]
+    assert [p.name for p in paths] == ["outcomes.png", "postures.png", "regions.png",
+                                       "shares.png"]
     assert all(p.stat().st_size > 10_000 for p in paths)
 
 

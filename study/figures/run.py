@@ -239,13 +239,18 @@ def run_figures(df: pd.DataFrame, out_dir: Path) -> list[Path]:
     """Write the main outcome figures of one run (or a few runs, averaged) as PNG files.
 
     Returns:
-        Paths of ``outcomes.png``, ``postures.png`` and ``regions.png`` in ``out_dir``.
+        Paths of ``outcomes.png``, ``postures.png``, ``regions.png`` and ``shares.png``
+        (developers by bloc and by lab as stacked areas, :mod:`study.figures.shares`) in
+        ``out_dir``.
     """
+    from study.figures.shares import share_areas_figure
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, fig in (("outcomes.png", outcomes_figure(df)), ("postures.png", postures_figure(df)),
-                      ("regions.png", regional_shares_figure(df))):
+                      ("regions.png", regional_shares_figure(df)),
+                      ("shares.png", share_areas_figure(df))):
         paths.append(out_dir / name)
         fig.savefig(paths[-1], dpi=110)
         plt.close(fig)
