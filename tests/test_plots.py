@@ -388,3 +388,14 @@ def test_scripts_draw_off_screen_and_notebooks_keep_their_backend():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert "inline" in out.stdout
     assert matplotlib.get_backend().lower() == "agg"
+
+
+def test_the_forest_plot_keeps_one_scenario_order_in_every_panel(summary):
+    fig = scenarios.scenario_effects_figure(summary)
+    rows = [[t.get_text() for t in ax.get_yticklabels()] for ax in fig.axes if ax.get_visible()]
+    shown = [r for r in rows if r]
+    assert len(shown) > 1 and all(r == shown[0] for r in shown)
+    # the first scenario file's scenario is at the top (the last tick from the bottom)
+    names = [s for s in style.scenario_order()
+             if style.scenario_label(s) in shown[0]]
+    assert shown[0][::-1] == [style.scenario_label(s) for s in names]

@@ -186,7 +186,10 @@ def plot_effects(summary: pd.DataFrame, metric: str, region: str, bloc: str, lab
     if sel.scenario.duplicated().any():
         raise ValueError("the summary has several rows per scenario (swept parameters?): "
                          "filter it to one parameter set first")
-    sel = sel.sort_values("effect_mean")
+    # one order in every panel (the scenario files' order, first at the top), so a scenario
+    # keeps its row across outcomes instead of moving with its effect's size
+    order = order_scenarios(list(sel.scenario))
+    sel = sel.set_index("scenario").loc[order[::-1]].reset_index()
     scale = 100.0 if is_share(unit) else 1.0
     for i, row in enumerate(sel.itertuples()):
         mean = scale * row.effect_mean
