@@ -399,3 +399,17 @@ def test_the_forest_plot_keeps_one_scenario_order_in_every_panel(summary):
     names = [s for s in style.scenario_order()
              if style.scenario_label(s) in shown[0]]
     assert shown[0][::-1] == [style.scenario_label(s) for s in names]
+
+
+def test_scenario_events_are_marked_on_its_time_series(multi):
+    # alibaba_closes schedules its closing: a dotted line at that month on its panels
+    months = style.scenario_event_months("alibaba_closes")
+    assert months and style.scenario_event_months("baseline") == []
+    assert style.scenario_event_months("alibaba_closes+us_tightens_controls") == sorted(
+        set(months) | set(style.scenario_event_months("us_tightens_controls")))
+    ax = scenarios.plot_scenario_vs_baseline(multi.assign(scenario="alibaba_closes"),
+                                             "alibaba_closes", "open_share", "global", "",
+                                             "open share", "share")
+    dotted = [ln for ln in ax.get_lines() if ln.get_linestyle() == ":"]
+    inside = [m for m in months if 0 < m <= multi.month.max()]
+    assert inside and len(dotted) == len(inside)

@@ -20,10 +20,10 @@ from study.figures.response import response_figure
 from study.figures.run import regional_shares_figure
 from study.figures.style import (BASELINE, BASELINE_LABEL, REGIONS, band_note, date_axis,
                                  format_axis, is_share, line_band, new_ax, order_scenarios,
-                                 scenario_colour, scenario_label, scenario_rows, scenario_style,
-                                 wrap)
+                                 scenario_colour, scenario_event_months, scenario_label,
+                                 scenario_rows, scenario_style, wrap)
 from study.outcomes import KEY, select
-from study.tables import LEVEL, dim_column, runs_per, series, slim
+from study.tables import LEVEL, dim_column, runs_per, series, slim, to_dates
 
 def _key_outcomes() -> list[tuple]:
     """``(metric, region, bloc, label, unit)`` of the key outcomes (:data:`study.outcomes.KEY`)."""
@@ -77,6 +77,22 @@ def scenario_bands_figure(df: pd.DataFrame, scenarios: Sequence[str] | None = No
     return fig
 
 
+def mark_events(ax, scenario: str, rows: pd.DataFrame) -> list:
+    """Dotted vertical lines at the months the scenario's events happen (none for baseline).
+
+    Month 0 events (in force from the start) are not marked: they are the scenario itself.
+
+    Args:
+        ax: the time-series axes.
+        scenario: the scenario key.
+        rows: rows with ``month`` and ``date`` columns, to date the event months.
+    """
+    months = [m for m in scenario_event_months(scenario) if m > 0]
+    dated = rows.loc[rows.month.isin(months), "date"].astype(str).unique()
+    return [ax.axvline(d, color=scenario_colour(scenario), ls=":", lw=1.1, alpha=0.8,
+                       zorder=1) for d in to_dates(sorted(dated))]
+
+
 def plot_scenario_vs_baseline(df: pd.DataFrame, scenario: str, metric: str, region: str,
                               bloc: str, label: str, unit: str = "", ax=None,
                               level: float = LEVEL, small: bool = False):
@@ -91,6 +107,7 @@ def plot_scenario_vs_baseline(df: pd.DataFrame, scenario: str, metric: str, regi
                   color="#888888", lw=1.4, alpha=0.25)
     line_band(ax, sel[sel.scenario == scenario], level, label=scenario_label(scenario),
               alpha=0.2, **{**scenario_style(scenario), "lw": 2.0})
+    mark_events(ax, scenario, sel)
     ax.set_title(label, fontsize=9.5 if small else None)
     format_axis(ax, unit)
     date_axis(ax, maxticks=4 if small else 7)

@@ -120,6 +120,26 @@ def _scenario_descriptions(folder: Path) -> dict[str, str]:
     return names
 
 
+def scenario_event_months(name: str) -> list[int]:
+    """Months (0 = 2025-01) of the events a scenario schedules, from its file(s).
+
+    A combination (``a+b``) has the events of all its parts; the baseline and a name without a
+    file have none.
+    """
+    return sorted(set().union(*(_scenario_events(scenario_dir()).get(part, ())
+                                for part in name.split("+"))))
+
+
+@lru_cache(maxsize=4)
+def _scenario_events(folder: Path) -> dict[str, tuple[int, ...]]:
+    events = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = (yaml.safe_load(path.read_text()) or {}).get("events") or {}
+        events[path.stem] = tuple(int(e["month"]) for e in data.values()
+                                  if isinstance(e, dict) and "month" in e)
+    return events
+
+
 def scenario_label(name: str) -> str:
     """A scenario's name in words (``us_tightens_controls`` -> ``US tightens chip controls``).
 
