@@ -86,3 +86,10 @@ def test_terminal_table_uses_percent_percentage_points_and_plain_names():
     assert "52.7%" in text and "(-5.0 pp)*" in text and "7.25" in text
     assert "RoW" not in text and "on CN" not in text and "0.527" not in text
     assert list(comparison_table(pd.DataFrame(rows)).index) == ["baseline", "alibaba_closes"]
+
+
+def test_the_terminal_table_is_headed_by_the_calendar_month(swept):
+    out, stdout = swept
+    df = pd.read_parquet(out / COLLECTED, columns=["month", "date"])
+    last = df.loc[df.month == df.month.max(), "date"].iloc[0]
+    assert f"{last} (the last month): mean across seeds" in stdout

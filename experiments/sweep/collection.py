@@ -294,6 +294,15 @@ def collect(sweep_dir: Path, figures: bool = True) -> CollectReport:
     return report
 
 
+def month_date(table: Path | None, month: int) -> str:
+    """The calendar month (``2030-12``) of ``month`` in a collected table, else ``month N``."""
+    if table is None or not Path(table).exists():
+        return f"month {month}"
+    dates = pq.read_table(table, columns=["date"],
+                          filters=[("month", "==", month)]).column("date").unique()
+    return str(dates[0]) if len(dates) else f"month {month}"
+
+
 def collect_text(sweep_dir: Path, figures: bool = True, summary: bool = True) -> str:
     """Collect ``sweep_dir`` and return what the end of a sweep prints.
 
@@ -311,7 +320,8 @@ def collect_text(sweep_dir: Path, figures: bool = True, summary: bool = True) ->
                             na_values={"effect_mean": [""], "effect_lo": [""],
                                        "effect_hi": [""]})
         month = int(table.month.max())
-        text += (f"\n\nmonth {month} (the last): mean across seeds, shares in % (in brackets: "
+        text += (f"\n\n{month_date(report.table, month)} (the last month): mean across seeds, "
+                 "shares in % (in brackets: "
                  "paired effect vs baseline, of shares in percentage points, pp; * = its 90% CI "
                  "excludes 0; intervals in scenario_summary.csv)\n"
                  + comparison_table(table, month, compact=True).to_string(line_width=120))
