@@ -24,21 +24,11 @@ import yaml
 
 from sim import calibrated
 from sim.hydra_conf import CONFIG_DIR
+from study.calibration import nested
 from study.results_io import write_atomic
 
 MODULE = Path(calibrated.__file__)
 CALIBRATION_DIR = CONFIG_DIR / "calibration"
-
-
-def _nested(flat: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for path, value in flat.items():
-        node = out
-        *heads, last = path.split(".")
-        for key in heads:
-            node = node.setdefault(key, {})
-        node[last] = value
-    return out
 
 
 def module_text(name: str, fit: dict) -> str:
@@ -66,7 +56,7 @@ def prior_yaml(priors: dict[str, Any], name: str) -> str:
               "# the model before calibration. Written by python -m "
               "experiments.adopt_calibration.",
               "# Select: python -m experiments.run calibration=prior", ""]
-    return "\n".join(header) + yaml.safe_dump(_nested(priors), sort_keys=True)
+    return "\n".join(header) + yaml.safe_dump(nested(priors), sort_keys=True)
 
 
 def adopt(name: str, check: bool = False) -> int:
