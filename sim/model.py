@@ -108,15 +108,19 @@ class MarketModel(mesa.Model):
                                                       self._boost(), self._openness())
         self.capability = self.start_capability
 
-    def _lab_array(self, attr: str) -> np.ndarray:
-        """A numeric lab parameter over labs (cached until an event replaces the lab table)."""
-        key = ("array", attr)
+    def _per_lab_table(self, key: tuple, build) -> np.ndarray:
+        """``build()``, cached until an event replaces the lab table (``cfg.labs``)."""
         cached = self._flag_cache.get(key)
         if cached is not None and cached[0] is self.cfg.labs:
             return cached[1]
-        values = np.array([getattr(self.cfg.labs[n], attr) for n in self.lab_names], dtype=float)
-        self._flag_cache[key] = (self.cfg.labs, values)
-        return values
+        value = build()
+        self._flag_cache[key] = (self.cfg.labs, value)
+        return value
+
+    def _lab_array(self, attr: str) -> np.ndarray:
+        """A numeric lab parameter over labs, in lab order."""
+        return self._per_lab_table(("array", attr), lambda: np.array(
+            [getattr(self.cfg.labs[n], attr) for n in self.lab_names], dtype=float))
 
     def _solve_initial_knowledge(self) -> None:
         self.training = self._training_compute()
@@ -240,14 +244,11 @@ class MarketModel(mesa.Model):
 
     def _lab_lab_flags(self, attr: str) -> np.ndarray:
         """(labs, labs) bool: ``[i, j]`` = lab j's ``attr`` lists lab i's home region."""
-        key = ("lab_lab", attr)
-        cached = self._flag_cache.get(key)
-        if cached is not None and cached[0] is self.cfg.labs:
-            return cached[1]
-        home = [REGIONS.index(Region(BLOCS[b].value)) for b in self.lab_bloc]
-        flags = self._lab_region_flags(attr)[:, home].T  # (labs, regions) -> (labs, labs)
-        self._flag_cache[key] = (self.cfg.labs, flags)
-        return flags
+        def build() -> np.ndarray:
+            home = [REGIONS.index(Region(BLOCS[b].value)) for b in self.lab_bloc]
+            return self._lab_region_flags(attr)[:, home].T  # (labs, regions) -> (labs, labs)
+
+        return self._per_lab_table(("lab_lab", attr), build)
 
     def bloc_frontier(self) -> np.ndarray:
         """Best flagship capability of each bloc (OOM); -inf for a bloc with no lab."""
@@ -266,13 +267,8 @@ class MarketModel(mesa.Model):
             open_excluded=self._lab_region_flags("open_licence_excluded_regions"))
 
     def _lab_region_flags(self, attr: str) -> np.ndarray:
-        # the lab table only changes when an event replaces it: cache per table object
-        cached = self._flag_cache.get(attr)
-        if cached is not None and cached[0] is self.cfg.labs:
-            return cached[1]
-        flags = lab_region_flags(self.cfg.labs, self.lab_names, attr)
-        self._flag_cache[attr] = (self.cfg.labs, flags)
-        return flags
+        return self._per_lab_table(("lab_region", attr), lambda: lab_region_flags(
+            self.cfg.labs, self.lab_names, attr))
 
     def refresh_market(self) -> None:
         """Recompute the menu, prices, access and the utilities developers face this month."""
