@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim.chips import bloc_totals
 from sim.enums import BLOCS
 
 #: Relative slack of the supply bound (floating-point sums of many small deliveries).
@@ -51,7 +52,7 @@ def check_supply(month: int, lab_names: Sequence[str], lab_bloc: np.ndarray, fle
         if (values < -TOLERANCE * max(float(np.abs(values).max()), 1.0)).any():
             i = int(values.argmin())
             raise RunCheckError(month, name, f"{lab_names[i]} has {values[i]:.6g} < 0")
-    held = np.bincount(lab_bloc, weights=fleet, minlength=len(BLOCS))
+    held = bloc_totals(fleet, lab_bloc)
     over = held > bloc_bound * (1.0 + TOLERANCE) + 1e-6
     if over.any():
         b = int(np.flatnonzero(over)[0])

@@ -123,7 +123,7 @@ def allocate_purchases(orders: np.ndarray, budget_usd_bn: np.ndarray, bloc: np.n
     left_usd = np.maximum(budget_usd_bn * 1e9 - frontier * usd_per_h100e, 0.0)
     demand = np.minimum(orders - frontier, left_usd / domestic_usd_per_h100e)
     demand = np.maximum(demand, 0.0)
-    by_bloc = np.bincount(bloc, weights=demand, minlength=access.size)
+    by_bloc = bloc_totals(demand, bloc)
     fill = np.divide(np.minimum(domestic_h100e, by_bloc), by_bloc, out=np.zeros_like(by_bloc),
                      where=by_bloc > 0)
     domestic = demand * fill[bloc]

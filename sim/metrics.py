@@ -21,6 +21,7 @@ import pyarrow as pa
 from sim.agents.developer import consumer_surplus, representative_utility
 from sim.capability import bloc_gap_months
 from sim.checks import check_finite, check_supply
+from sim.chips import bloc_totals
 from sim.config import DeveloperConfig, GovernmentConfig
 from sim.enums import BLOCS, OPENNESS, Posture
 from sim.market import Menu
@@ -297,8 +298,7 @@ class Recorder:
         blocs = [b.value for b in BLOCS]
         for metric, values in (("bloc_compute_h100e", s.fleet), ("bloc_capex_usd_bn", s.capex),
                                ("bloc_revenue_usd_bn", s.revenue)):
-            self._add(metric, np.bincount(s.lab_bloc, weights=values, minlength=len(BLOCS)),
-                      bloc=blocs)
+            self._add(metric, bloc_totals(values, s.lab_bloc), bloc=blocs)
         self._add("world_accelerator_output_h100e", s.world_output)
         self._add("world_accelerator_stock_h100e", s.world_stock)
 
