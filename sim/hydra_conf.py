@@ -68,6 +68,16 @@ class CheckedSweeperConf:
     params: Optional[Dict[str, str]] = None
 
 
+def scenario_names(folder: Path | None = None) -> list[str]:
+    """The scenario files (what ``scenario=`` accepts): the baseline first, then by file name.
+
+    Args:
+        folder: the folder of scenario files (default: ``scenario/`` of :data:`CONFIG_DIR`).
+    """
+    names = sorted(p.stem for p in (folder or CONFIG_DIR / "scenario").glob("*.yaml"))
+    return sorted(names, key=lambda n: n != "baseline")
+
+
 def register() -> None:
     """Register the schema and the sweeper with Hydra's ConfigStore (idempotent)."""
     store = ConfigStore.instance()

@@ -24,7 +24,7 @@ import pandas as pd
 from hydra.errors import HydraException
 
 from sim.config import SimConfig
-from sim.hydra_conf import CONFIG_DIR, load_config
+from sim.hydra_conf import load_config, scenario_names
 from sim.paths import resolve_path
 from sim.run import RUN_COLUMNS, run, with_overrides
 from sim.validate import ConfigError, settable_hint, validate
@@ -33,11 +33,6 @@ from study.results_io import KEY_SERIES_COLUMNS, key_series_mask
 
 Scenario = str | Sequence[str]
 Overrides = dict[str, Any] | Sequence[str] | None
-
-
-def scenario_names() -> list[str]:
-    """The scenario files of ``configs/scenario/`` (what ``scenario=`` accepts)."""
-    return sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
 
 
 def run_scenarios(scenarios: Sequence[Scenario], seeds: int | Iterable[int],

@@ -26,7 +26,7 @@ from typing import Any
 
 from sim.config import SimConfig
 from sim.enums import BanScope
-from sim.hydra_conf import CONFIG_DIR, load_config
+from sim.hydra_conf import load_config, scenario_names
 from sim.paths import resolve_path
 from study.uncertainty import Space, load_space
 
@@ -43,6 +43,25 @@ def _baseline_value(path: str, missing: Any) -> Any:
         value = None
     value = missing if value is None else value
     return value.value if isinstance(value, Enum) else value
+
+
+def step_decimals(step: float) -> int:
+    """Decimal places of a slider step, as the browser's slider counts them."""
+    # as JavaScript's Number.toString(), which writes steps down to 1e-6 without exponent
+    text = f"{step:.12f}".rstrip("0")
+    return len(text.split(".")[1])
+
+
+def slider_value(value: float, lo: float, hi: float, step: float) -> float:
+    """What the browser's slider makes of ``value``: Vuetify 2's ``VSlider.roundValue``.
+
+    The slider snaps to ``min % step + k * step`` and rounds to the step's decimals; a value
+    off that grid is moved (and reported back as changed) when the page opens.
+    """
+    offset = math.fmod(lo, step)
+    # Math.round rounds halves up, unlike Python's round
+    snapped = math.floor((float(value) - offset) / step + 0.5) * step + offset
+    return round(min(snapped, hi), step_decimals(step))
 
 
 @dataclass(frozen=True)
@@ -89,20 +108,11 @@ class Lever:
     @property
     def decimals(self) -> int:
         """Decimal places of the step, as the browser's slider counts them."""
-        # as JavaScript's Number.toString(), which writes steps down to 1e-6 without exponent
-        text = f"{self.step:.12f}".rstrip("0")
-        return len(text.split(".")[1])
+        return step_decimals(self.step)
 
     def slider_value(self, value: float) -> float:
-        """What the browser's slider makes of ``value``: Vuetify 2's ``VSlider.roundValue``.
-
-        The slider snaps to ``min % step + k * step`` and rounds to the step's decimals; a
-        value off that grid is moved (and reported back as changed) when the page opens.
-        """
-        offset = math.fmod(self.lo, self.step)
-        # Math.round rounds halves up, unlike Python's round
-        snapped = math.floor((float(value) - offset) / self.step + 0.5) * self.step + offset
-        return round(min(snapped, self.hi), self.decimals)
+        """What the browser's slider makes of ``value`` (:func:`slider_value`)."""
+        return slider_value(value, self.lo, self.hi, self.step)
 
     def display(self, value: Any) -> str:
         """The value as shown beside the control (the step's decimals; thousands separated)."""
@@ -162,10 +172,7 @@ def space_lever(space: Space, name: str, label: str, step: float = 0.05,
         # baseline's own decimals so the page opens on it
         text = format(baseline, "g")
         decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
-        offset = math.fmod(f.lo, step)
-        on_grid = math.isclose(round((baseline - offset) / step) * step + offset, baseline,
-                               rel_tol=1e-12, abs_tol=1e-12)
-        if decimals and not on_grid:
+        if decimals and slider_value(baseline, f.lo, f.hi, step) != baseline:
             step = 10.0 ** -decimals
     return Lever(f.path, label, kind, lo=f.lo, hi=f.hi, step=step, add_key=add_key,
                  missing=missing, factor=name)
@@ -191,12 +198,6 @@ LEVERS: dict[str, Lever] = {
                           lo=1_000, hi=100_000, step=1_000),
     "seed": Lever("seed", "Random seed", kind="SliderInt", lo=0, hi=99, step=1),
 }
-
-
-def scenario_names() -> list[str]:
-    """Scenario files in ``configs/scenario`` (what ``scenario=`` accepts), baseline first."""
-    names = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
-    return sorted(names, key=lambda n: n != "baseline")
 
 
 def lever_overrides(values: dict[str, Any]) -> list[str]:

@@ -66,8 +66,9 @@ def scenario_dir() -> Path:
 
 @lru_cache(maxsize=4)
 def _scenario_order(folder: Path) -> tuple[str, ...]:
-    names = sorted(p.stem for p in folder.glob("*.yaml"))
-    return (BASELINE, *[n for n in names if n != BASELINE])
+    from sim.hydra_conf import scenario_names  # imports Hydra: only when a scenario is styled
+
+    return (BASELINE, *[n for n in scenario_names(folder) if n != BASELINE])
 
 
 def scenario_order() -> tuple[str, ...]:
