@@ -63,10 +63,14 @@ OBSERVED_POSTURES: dict[str, tuple[str, ...]] = {
 _OPENNESS = {"closed": 0.0, "hybrid": 0.5, "open": 1.0}
 
 
-def _series(df: pd.DataFrame, o: Outcome) -> pd.Series:
-    sel = df[(df.metric == o.metric) & (df.region == o.region) & (df.bloc == o.bloc)
-             & (df["lab"] == o.lab)]
+def _by_month(df: pd.DataFrame, metric: str, **dims: str) -> pd.Series:
+    """Mean of ``metric`` by month; dimensions not in ``dims`` must be empty."""
+    sel = series(df, metric, **{"region": "", "bloc": "", "lab": "", **dims})
     return sel.groupby("month")["value"].mean()
+
+
+def _series(df: pd.DataFrame, o: Outcome) -> pd.Series:
+    return _by_month(df, o.metric, region=o.region, bloc=o.bloc, lab=o.lab)
 
 
 def _mean_at(df: pd.DataFrame, o: Outcome, months: Sequence[int]) -> float:
@@ -182,8 +186,7 @@ def largest_lab_growth(df: pd.DataFrame, bloc: str) -> float:
 
 def _at(df: pd.DataFrame, metric: str, months: Sequence[int], **dims: str) -> pd.Series:
     """Values of ``metric`` by month in ``months``; dimensions not in ``dims`` must be empty."""
-    sel = series(df, metric, **{"region": "", "bloc": "", "lab": "", **dims})
-    s = sel.groupby("month")["value"].mean()
+    s = _by_month(df, metric, **dims)
     return s[s.index.isin(list(months))]
 
 
