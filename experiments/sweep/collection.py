@@ -298,9 +298,20 @@ def month_date(table: Path | None, month: int) -> str:
     """The calendar month (``2030-12``) of ``month`` in a collected table, else ``month N``."""
     if table is None or not Path(table).exists():
         return f"month {month}"
-    dates = pq.read_table(table, columns=["date"],
-                          filters=[("month", "==", month)]).column("date").unique()
-    return str(dates[0]) if len(dates) else f"month {month}"
+    # each run's rows are in month order, so the last row group usually holds the last month:
+    # read it alone, and the whole month column only if it does not
+    parquet = pq.ParquetFile(table)
+    reads = [lambda: pq.read_table(table, columns=["month", "date"],
+                                   filters=[("month", "==", month)])]
+    if parquet.num_row_groups:
+        reads.insert(0, lambda: parquet.read_row_group(parquet.num_row_groups - 1,
+                                                       columns=["month", "date"]))
+    for read in reads:
+        part = read()
+        dates = part.filter(pc.equal(part.column("month"), month)).column("date").unique()
+        if len(dates):
+            return str(dates[0])
+    return f"month {month}"
 
 
 def collect_text(sweep_dir: Path, figures: bool = True, summary: bool = True) -> str:
