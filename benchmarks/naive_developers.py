@@ -17,8 +17,9 @@ Two per-object rules are provided, both the same decision rule as ``DeveloperReg
 
 Each month a developer reconsiders with probability ``reconsider_per_month`` or when its current
 product is no longer accessible to it; a mover picks ``argmax_j U_dj + Gumbel`` over the products
-it may use (the public-sector mask for public-sector developers). The population (region, sector,
-``alpha``, ``theta``) is copied from the model's :class:`~sim.agents.developer.DeveloperPopulation`,
+it may use (the public-sector mask for public-sector developers), for an open release through the
+better of a third-party host and self-hosting (``sim.channels``). The population (region, segment,
+tastes, usage) is copied from the model's :class:`~sim.agents.developer.DeveloperPopulation`,
 so both models start from the same developers for the same seed; each naive agent writes its
 choice back into ``model.developers.choice`` so that the inherited market and recorder code read
 the same state. Random draws differ from the vectorised model (per-agent draws in activation
@@ -46,14 +47,11 @@ def _seed(model: MarketModel, salt: int) -> int:
 class NaiveDeveloper(mesa.Agent):
     """One developer as one Python object; ``step`` applies the model's own NumPy rules."""
 
-    def __init__(self, model: "NaiveMarketModel", index: int, region: int, public: bool,
-                 alpha: float, theta: float):
+    def __init__(self, model: "NaiveMarketModel", index: int, region: int, public: bool):
         super().__init__(model)
         self.index = index
         self.region = region
         self.public = public
-        self.alpha = np.array([alpha])
-        self.theta = np.array([theta])
         self.choice = -1
 
     def step(self) -> None:
@@ -65,22 +63,28 @@ class NaiveDeveloper(mesa.Agent):
         rng = m.streams["developers"]
         if rng.random() >= cfg.reconsider_per_month and cur >= 0 and mask[cur]:
             return
-        u = utilities(m.common_utility[self.region], m.log_price, m.menu.is_open, self.alpha,
-                      self.theta, np.array([cur]), m.menu.lab, cfg.switching_cost,
-                      cfg.within_family_switch)
+        me = np.array([self.index])
+        u, own = utilities(m.common_utility[self.region], m.log_price, m.menu.cost,
+                           m.menu.is_open, m.developers.tastes(me, m.volume_growth),
+                           np.array([cur]), m.menu.lab, cfg, m.cfg.market,
+                           m.selfhost_fixed_usd)
         pick = int(choose(u, mask[None, :], rng)[0])
         self.choice = pick
         m.developers.choice[self.index] = pick
+        m.developers.selfhost[self.index] = bool(own[0, pick]) if pick >= 0 else False
 
 
 class ScalarNaiveDeveloper(NaiveDeveloper):
     """Same rule as :class:`NaiveDeveloper` in plain Python floats (Gumbel = -log(-log(U)))."""
 
-    def __init__(self, model: "NaiveMarketModel", index: int, region: int, public: bool,
-                 alpha: float, theta: float):
-        super().__init__(model, index, region, public, alpha, theta)
-        self.alpha = float(alpha)
-        self.theta = float(theta)
+    def __init__(self, model: "NaiveMarketModel", index: int, region: int, public: bool):
+        super().__init__(model, index, region, public)
+        pop = model.developers
+        self.alpha, self.theta = float(pop.alpha[index]), float(pop.theta[index])
+        self.volume = float(pop.volume[index])
+        self.support, self.custom, self.data = (float(pop.support[index]),
+                                                float(pop.customisation[index]),
+                                                float(pop.data_control[index]))
 
     def step(self) -> None:
         """Reconsider and re-choose, one product at a time."""
@@ -91,13 +95,12 @@ class ScalarNaiveDeveloper(NaiveDeveloper):
         rand = m.naive_random.random
         if rand() >= t["reconsider"] and cur >= 0 and mask[cur]:
             return
-        common, log_price, is_open, lab = t["common"][self.region], t["log_price"], \
-            t["is_open"], t["lab"]
+        common, lab = t["common"][self.region], t["lab"]
         switching, within = t["switching"], t["within"]
-        alpha, theta = self.alpha, self.theta
-        cur_lab = lab[cur] if cur >= 0 else -1
         log = math.log
-        best, pick = -math.inf, -1
+        fixed_per_mtok = t["fixed"] / max(self.volume * t["growth"], 1e-9)
+        cur_lab = lab[cur] if cur >= 0 else -1
+        best, pick, pick_own = -math.inf, -1, False
         for j in range(len(common)):
             if not mask[j]:
                 continue
@@ -107,12 +110,24 @@ class ScalarNaiveDeveloper(NaiveDeveloper):
                 switch = within
             else:
                 switch = 1.0
-            u = common[j] - alpha * log_price[j] + theta * is_open[j] - switching * switch \
-                - log(-log(rand() or 5e-324))
+            channel, own = self._channel(j, t, fixed_per_mtok)
+            u = common[j] + channel - switching * switch - log(-log(rand() or 5e-324))
             if u > best:
-                best, pick = u, j
+                best, pick, pick_own = u, j, own
         self.choice = pick
         m.developers.choice[self.index] = pick
+        m.developers.selfhost[self.index] = pick_own
+
+    def _channel(self, j: int, t: dict, fixed_per_mtok: float) -> tuple[float, bool]:
+        """Utility of product ``j``'s best channel for this developer, and whether it self-hosts."""
+        if not t["is_open"][j]:
+            return -self.alpha * t["log_price"][j] + self.support \
+                + t["api_cus"] * self.custom, False
+        hosted = -self.alpha * t["log_price"][j] + t["h_sup"] * self.support \
+            + t["h_cus"] * self.custom
+        own = -self.alpha * math.log(t["cost"][j] * t["ratio"] + fixed_per_mtok) \
+            + self.custom + self.data
+        return max(hosted, own) + self.theta, own > hosted
 
 
 class NaiveMarketModel(MarketModel):
@@ -131,10 +146,8 @@ class NaiveMarketModel(MarketModel):
     def _build_naive_developers(self) -> None:
         pop = self.developers
         cls = self._developer_class
-        columns = zip(pop.region.tolist(), pop.public.tolist(), pop.alpha.tolist(),
-                      pop.theta.tolist(), strict=True)
-        agents = [cls(self, i, int(r), bool(p), float(a), float(t))
-                  for i, (r, p, a, t) in enumerate(columns)]
+        columns = zip(pop.region.tolist(), pop.public.tolist(), strict=True)
+        agents = [cls(self, i, int(r), bool(p)) for i, (r, p) in enumerate(columns)]
         # An activation order generator of its own, so that shuffling developers leaves the
         # model's generator (which orders the labs) exactly as in MarketModel.
         self.naive_developers = AgentSet(agents, random=Random(_seed(self, 1)))
@@ -142,12 +155,15 @@ class NaiveMarketModel(MarketModel):
 
     def _month_tables(self) -> dict:
         """This month's market as Python lists (for the scalar rule; cheap: products x regions)."""
-        cfg = self.cfg.developers
+        cfg, mk = self.cfg.developers, self.cfg.market
         return {"common": self.common_utility.tolist(), "log_price": self.log_price.tolist(),
-                "is_open": self.menu.is_open.astype(float).tolist(),
+                "cost": self.menu.cost.tolist(), "is_open": self.menu.is_open.tolist(),
                 "lab": self.menu.lab.tolist(), "market": self.access[0].tolist(),
                 "public": self.access[1].tolist(), "reconsider": cfg.reconsider_per_month,
-                "switching": cfg.switching_cost, "within": cfg.within_family_switch}
+                "switching": cfg.switching_cost, "within": cfg.within_family_switch,
+                "fixed": self.selfhost_fixed_usd, "growth": self.volume_growth,
+                "ratio": mk.selfhost_cost_ratio, "api_cus": mk.api_customisation,
+                "h_sup": mk.hosted_support, "h_cus": mk.hosted_customisation}
 
     def _run_developers(self) -> None:
         if getattr(self, "naive_developers", None) is None:

@@ -41,12 +41,20 @@ def module_text(name: str, fit: dict) -> str:
     tail = text[text.index("\n\ndef apply("):]
     body = ("#: The calibration these values come from (``configs/calibration/<NAME>.fit.json``)."
             f"\nNAME = {name!r}\nCREATED = {fit.get('created', '')!r}\n"
-            f"COMMAND = {fit.get('command', '')!r}\n"
+            f"COMMAND = {_wrapped(fit.get('command', ''))}\n"
             f"#: Dotted config path -> calibrated value.\n"
             f"VALUES: dict[str, Any] = {pprint.pformat(values, width=96, sort_dicts=True)}\n"
             f"#: Dotted config path -> prior value (the declared default before the fit).\n"
             f"PRIORS: dict[str, Any] = {pprint.pformat(priors, width=96, sort_dicts=True)}\n")
     return head + body + tail
+
+
+def _wrapped(text: str, width: int = 84) -> str:
+    """A string literal of ``text`` split over lines of at most ``width`` characters."""
+    if len(text) <= width:
+        return repr(text)
+    parts = [text[i:i + width] for i in range(0, len(text), width)]
+    return "(" + "\n           ".join(repr(p) for p in parts) + ")"
 
 
 def prior_yaml(priors: dict[str, Any], name: str) -> str:

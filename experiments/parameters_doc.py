@@ -15,7 +15,7 @@ import sys
 from enum import Enum
 
 from sim import calibrated
-from sim.config import GovernmentConfig, LabConfig, SimConfig
+from sim.config import GovernmentConfig, LabConfig, SegmentConfig, SimConfig
 from sim.hydra_conf import CONFIG_DIR
 
 TARGET = CONFIG_DIR.parent / "docs" / "PARAMETERS.md"
@@ -52,7 +52,7 @@ def _rows(prefix: str, node) -> list[str]:
     rows = []
     for f in dataclasses.fields(node):
         meta = dict(f.metadata)
-        if not meta:
+        if not meta or f.name == "segments":  # segments get a table of their own
             continue
         rows.append(f"| `{prefix}{f.name}` | {_fmt(getattr(node, f.name))} | {_range(meta)} "
                     f"| {meta.get('unit', '')} | {_source(prefix + f.name, meta)} |")
@@ -72,7 +72,16 @@ def render() -> str:
         if dataclasses.is_dataclass(node):
             out += [f"## `{f.name}`", "", (type(node).__doc__ or "").strip(), "", head,
                     *_rows(f"{f.name}.", node), ""]
-    out += ["## `labs.<name>` (fields)", "", (LabConfig.__doc__ or "").strip(), "", head,
+    seg_fields = [f.name for f in dataclasses.fields(SegmentConfig)]
+    out += ["## `developers.segments.<name>` (fields)", "", (SegmentConfig.__doc__ or "").strip(),
+            "", head, *_rows("developers.segments.<name>.", SegmentConfig()), "",
+            "## Default segments", "", "Assumptions (`sim/config.py: default_segments`); "
+            "`developers.segments.enterprise.support_value` is calibrated.", "",
+            "| segment | " + " | ".join(seg_fields) + " |", "|---" * (len(seg_fields) + 1) + "|"]
+    for name, seg in cfg.developers.segments.items():
+        out.append(f"| {name} | " + " | ".join(_fmt(getattr(seg, k)) for k in seg_fields)
+                   + " |")
+    out += ["", "## `labs.<name>` (fields)", "", (LabConfig.__doc__ or "").strip(), "", head,
             *_rows("labs.<name>.", LabConfig()), ""]
     fields = ["bloc", "posture", "compute_h100e", "lag_months", "openness_bias", "cloud_capture",
               "derivative_propensity", "derivatives", "cash_usd_bn", "financing",

@@ -1,16 +1,17 @@
 """Capability dynamics: knowledge, the derivative community, and each bloc's frontier.
 
-A lab's flagship capability (log10 effective training FLOP) is
+A lab's capability (log10 effective training FLOP of the best model it can train now) is
 
-    C = log10(compute_h100e) + k + b * community_boost,
+    C = log10(compute_h100e) + k,
 
-with ``k`` its algorithmic knowledge and ``b`` = openness of its posture (open 1, hybrid 0.5,
-closed 0). Knowledge grows by shared algorithmic progress, by spillovers from openly released
-techniques (absorbed more by compute-rich labs) and by imitation of better open weights and of
-the frontier (:func:`knowledge_step`), at a speed limited by the imitator's compute relative
-to the source's (absorptive capacity) and by access. ``compute`` here is a lab's *training*
-compute: the part of its fleet not serving its closed products (``sim.chips``). Everything here
-is a function of arrays over labs.
+with ``k`` its algorithmic knowledge. Knowledge grows by shared algorithmic progress, by
+spillovers from openly released techniques (absorbed more by compute-rich labs) and by imitation
+of better open weights (released weights, with what the community has added to them,
+``sim.community``; a lab's own family included) and of the frontier (:func:`knowledge_step`), at
+a speed limited by the imitator's compute relative to the source's (absorptive capacity) and by
+access. What a lab offers developers is its releases (``sim.releases``). ``compute`` here is a
+lab's *training* compute: the part of its fleet not serving its closed products
+(``sim.chips``). Everything here is a function of arrays over labs.
 """
 
 from __future__ import annotations
@@ -37,21 +38,14 @@ def openness(postures: Sequence[Posture]) -> np.ndarray:
     return np.array([OPENNESS[p] for p in postures])
 
 
-def community_boost(derivatives: float | np.ndarray, gain_oom: float) -> float | np.ndarray:
-    """Capability (OOM) that the derivative community adds to an open family."""
-    return gain_oom * np.log1p(np.asarray(derivatives) / 1e4)
-
-
-def initial_knowledge(start: np.ndarray, compute: np.ndarray, boost: np.ndarray,
-                      open_: np.ndarray) -> np.ndarray:
+def initial_knowledge(start: np.ndarray, compute: np.ndarray) -> np.ndarray:
     """Knowledge that makes each lab's capability equal ``start`` at month 0 (OOM)."""
-    return start - log_compute(compute) - boost * open_
+    return start - log_compute(compute)
 
 
-def capability(compute: np.ndarray, knowledge: np.ndarray, boost: np.ndarray,
-               open_: np.ndarray) -> np.ndarray:
-    """Flagship capability ``log10(compute) + k + boost * openness`` of each lab (OOM)."""
-    return log_compute(compute) + knowledge + boost * open_
+def capability(compute: np.ndarray, knowledge: np.ndarray) -> np.ndarray:
+    """Capability ``log10(compute) + k`` of each lab (OOM)."""
+    return log_compute(compute) + knowledge
 
 
 def absorptive_capacity(training: np.ndarray, source_training: float | np.ndarray,
@@ -110,43 +104,44 @@ def knowledge_step(research_efficiency: np.ndarray, training: np.ndarray, capabi
             + imitation_closed * closed_access * a_front * np.maximum(frontier - capability, 0.0))
 
 
-def best_open_for(capability: np.ndarray, open_: np.ndarray, excluded: np.ndarray
+def best_open_for(open_capability: np.ndarray, excluded: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Per lab: capability and owner of the best open model it may download.
+    """Per lab: capability and owner of the best open weights it may download.
 
     Args:
-        capability: each lab's capability (OOM).
-        open_: openness of each lab's posture (an open or hybrid lab publishes weights).
+        open_capability: per lab, effective capability of its best open release (OOM; -inf if
+            it has released none, :func:`sim.releases.best_open_release`).
         excluded: (labs, labs) bool, ``[i, j]`` = lab ``j``'s licence excludes lab ``i``'s
             home region.
 
     Returns:
         The best capability (-inf if none) and its lab's index (-1 if none), per lab.
     """
-    usable = (open_ > 0)[None, :] & ~excluded
-    caps = np.where(usable, capability[None, :], -np.inf)
+    caps = np.where(~excluded, open_capability[None, :], -np.inf)
     owner = caps.argmax(axis=1)
     best = caps[np.arange(caps.shape[0]), owner]
     return best, np.where(np.isfinite(best), owner, -1)
 
 
 def grow_knowledge(knowledge: np.ndarray, training: np.ndarray, capability: np.ndarray,
-                   open_: np.ndarray, research_efficiency: np.ndarray, cfg: CapabilityConfig,
-                   *, excluded: np.ndarray, api_blocked: np.ndarray) -> np.ndarray:
-    """Next month's knowledge of every lab (OOM), from this month's capability and postures.
+                   open_: np.ndarray, open_capability: np.ndarray,
+                   research_efficiency: np.ndarray, cfg: CapabilityConfig, *,
+                   excluded: np.ndarray, api_blocked: np.ndarray) -> np.ndarray:
+    """Next month's knowledge of every lab (OOM), from this month's capability and releases.
 
     Args:
         knowledge: current knowledge per lab.
         training: training compute per lab this month (H100e); sets absorptive capacity.
         capability: current capability per lab (before this month's growth).
-        open_: openness of each lab's current posture.
+        open_: openness of each lab's current posture (spillovers of techniques).
+        open_capability: see :func:`best_open_for`.
         research_efficiency: each lab's multiplier on shared algorithmic progress.
         cfg: capability parameters.
         excluded: see :func:`best_open_for`.
         api_blocked: (labs, labs) bool, ``[i, j]`` = lab ``j`` does not sell its API in lab
             ``i``'s home region.
     """
-    best_open, owner = best_open_for(capability, open_, excluded)
+    best_open, owner = best_open_for(open_capability, excluded)
     leader = int(capability.argmax())
     access = np.where(api_blocked[:, leader], cfg.blocked_api_access, 1.0)
     return knowledge + knowledge_step(

@@ -112,6 +112,60 @@ class ModelConfig:
 
 
 @dataclass
+class SegmentConfig:
+    """One kind of developer: its share of developers, usage volume and tastes.
+
+    Tastes are utilities per unit of a channel attribute (vendor support and indemnity,
+    customisation, data control; see :class:`MarketConfig` for what each channel provides) and
+    a multiplier on the developer-wide price sensitivity. The default segments and their values
+    are assumptions informed by the enterprise surveys (adoption.enterprise.open_share: support,
+    security and control drive enterprise choices) and the router data
+    (adoption.openrouter.open_share: small developers favour cheap open models).
+    """
+
+    share: float = param(0.25, lo=0.0, hi=1.0, unit="share of developers",
+                         source="assumption")
+    tokens_mtok_per_month: float = param(
+        50.0, lo=1e-6, hi=1e9, unit="median Mtok per month of one organisation (2025-01)",
+        source="assumption: orders of magnitude of API bills by kind of customer")
+    tokens_sigma: float = param(1.5, lo=0.0, hi=5.0, unit="lognormal sigma of usage",
+                                source="assumption: heavy-tailed usage (a few users run most "
+                                       "tokens, adoption.openrouter.open_share)")
+    price_sensitivity_rel: float = param(1.0, lo=0.0, hi=10.0,
+                                         unit="x developers.price_sensitivity",
+                                         source="assumption")
+    support_value: float = param(0.0, lo=-10.0, hi=10.0,
+                                 unit="utility of full vendor support and indemnity",
+                                 source="assumption informed by adoption.enterprise.open_share")
+    customisation_value: float = param(0.0, lo=-10.0, hi=10.0,
+                                       unit="utility of full customisation (fine-tuning "
+                                            "the weights)", source="assumption")
+    data_control_value: float = param(0.0, lo=-10.0, hi=10.0,
+                                      unit="utility of keeping data in house",
+                                      source="assumption")
+    public: bool = param(False, source="a government-scope ban reaches this segment "
+                                        "(policy.us.deepseek_device_bans)")
+
+
+def default_segments() -> dict[str, SegmentConfig]:
+    """Enterprises, startups, independent developers and the public sector (assumptions)."""
+    return {
+        "enterprise": SegmentConfig(share=0.25, tokens_mtok_per_month=500.0, tokens_sigma=1.5,
+                                    price_sensitivity_rel=0.7, support_value=1.5,
+                                    customisation_value=0.3, data_control_value=0.8),
+        "startup": SegmentConfig(share=0.35, tokens_mtok_per_month=50.0, tokens_sigma=1.5,
+                                 price_sensitivity_rel=1.2, support_value=0.3,
+                                 customisation_value=0.5, data_control_value=0.2),
+        "independent": SegmentConfig(share=0.35, tokens_mtok_per_month=2.0, tokens_sigma=1.5,
+                                     price_sensitivity_rel=1.5, support_value=0.0,
+                                     customisation_value=0.8, data_control_value=0.3),
+        "public": SegmentConfig(share=0.05, tokens_mtok_per_month=100.0, tokens_sigma=1.0,
+                                price_sensitivity_rel=0.8, support_value=1.0,
+                                customisation_value=0.2, data_control_value=1.5, public=True),
+    }
+
+
+@dataclass
 class DeveloperConfig:
     """Downstream developers' random-utility model choice (multinomial logit)."""
 
@@ -127,19 +181,23 @@ class DeveloperConfig:
                                             "says demand is inelastic")
     price_sensitivity_sd: float = param(0.6, lo=0.0, hi=5.0, unit="lognormal sigma",
                                         source="assumption")
-    open_preference: float = param(-2.0, lo=-10.0, hi=10.0, unit="utility",
-                                   source="assumption fitted to adoption.enterprise.open_share")
-    open_preference_sd: float = param(1.5, lo=0.0, hi=10.0, unit="utility", source="assumption")
+    open_taste_sd: float = param(1.0, lo=0.0, hi=10.0,
+                                 unit="utility (sd of a zero-mean taste for open weights)",
+                                 source="assumption: developers differ; the mean is zero, so "
+                                        "the taste favours neither kind of model")
     network_effect: float = param(0.4, lo=0.0, hi=5.0, unit="utility per log family share",
                                   source="assumption")
     ecosystem_weight: float = param(0.25, lo=0.0, hi=5.0, source="assumption",
                                     unit="utility per log(1 + derivatives/10k)")
+    ecosystem_fade_months: float = param(
+        12.0, lo=0.1, hi=1e6, unit="months for a release's derivative ecosystem to fade by 1/e",
+        source="assumption: fine-tunes move to the next release within about a year")
     switching_cost: float = param(1.5, lo=0.0, hi=20.0, unit="utility", source="assumption")
     within_family_switch: float = param(0.3, lo=0.0, hi=1.0,
                                         unit="share of switching cost within a lab's family",
                                         source="assumption")
-    public_sector_share: float = param(0.05, lo=0.0, hi=1.0, unit="share of developers",
-                                       source="assumption: reach of device bans")
+    segments: Dict[str, SegmentConfig] = param(default_segments, factory=True,
+                                               source="assumption (see SegmentConfig)")
     affinity: Dict[str, Dict[str, float]] = param(default_affinity, factory=True,
                                                   unit="utility (region -> bloc)",
                                                   source="assumption: trust and language")
@@ -149,31 +207,57 @@ class DeveloperConfig:
 
 @dataclass
 class LabBehaviourConfig:
-    """Parameters of the labs' boundedly rational posture choice (logit with inertia)."""
+    """Parameters of the labs' posture choice: foresight, payoff weights, logit noise.
 
-    temperature: float = param(0.15, lo=0.001, hi=10.0, unit="normalised payoff",
-                               source="assumption")
-    inertia: float = param(0.3, lo=0.0, hi=10.0, unit="normalised payoff", source="assumption")
-    political_cost: float = param(1.0, lo=0.0, hi=10.0,
-                                  unit="normalised payoff per unit endorsement x closing",
+    Every payoff term is in months of capability (``sim.agents.lab.payoff_terms``).
+    """
+
+    temperature: float = param(1.0, lo=0.001, hi=100.0, unit="months of capability",
+                               source="assumption: the noise of a lab's judgement")
+    inertia: float = param(0.0, lo=0.0, hi=100.0, unit="months of capability",
+                           source="assumption: zero by default, so only the payoffs decide")
+    political_cost: float = param(1.0, lo=0.0, hi=100.0,
+                                  unit="months per unit endorsement x closing x prominence",
                                   source="assumption")
-    endorsement_reward: float = param(0.3, lo=0.0, hi=10.0,
-                                      unit="normalised payoff per unit endorsement x openness",
+    endorsement_reward: float = param(0.3, lo=0.0, hi=100.0,
+                                      unit="months per unit endorsement x openness x prominence",
                                       source="assumption")
-    security_cost: float = param(1.0, lo=0.0, hi=10.0,
-                                 unit="normalised payoff per unit open_release_cost x openness",
-                                 source="assumption")
+    security_cost: float = param(1.0, lo=0.0, hi=100.0,
+                                 unit="months per unit open_release_cost x openness at the "
+                                      "frontier", source="assumption")
+    security_scale_months: float = param(
+        12.0, lo=0.1, hi=1e6, unit="months behind the frontier at which the security cost of "
+                                   "open weights falls by 1/e",
+        source="assumption: risk concerns attach to frontier-level weights")
     money_weight: float = param(1.0, lo=0.0, hi=100.0,
-                                unit="normalised payoff per month of capability money buys",
+                                unit="months per month of capability money buys",
                                 source="assumption")
     planning_months: float = param(12.0, lo=1.0, hi=120.0,
                                    unit="months of a posture's money the lab weighs",
                                    source="assumption: one flagship cycle ahead and back")
-    community_value: float = param(0.3, lo=0.0, hi=10.0,
-                                   unit="normalised payoff per unit projected open share",
-                                   source="assumption: talent, reputation, free improvements")
-    hybrid_tier_lag_months: float = param(6.0, lo=0.0, hi=36.0, unit="months behind own flagship",
-                                          source="assumption: Qwen open tier vs Max (lab.alibaba)")
+    community_weight: float = param(1.0, lo=0.0, hi=100.0,
+                                    unit="months per month of capability the community adds "
+                                         "to the lab's newest open release",
+                                    source="assumption: a month of capability is worth a month")
+    reach_value: float = param(5.0, lo=0.0, hi=1000.0,
+                               unit="months per unit global share of developers",
+                               source="assumption: talent, reputation and standard-setting")
+    investor_pressure: float = param(
+        0.3, lo=0.0, hi=10.0, unit="x money weight per log of capex over revenue",
+        source="assumption: financiers press labs whose investment outgrows their returns "
+               "(money.alibaba.ai_capex)")
+    foresight_cycles: int = param(3, lo=1, hi=12, unit="release cycles",
+                                  source="assumption: labs plan two to three releases ahead")
+    trend_smoothing_months: float = param(
+        6.0, lo=1.0, hi=120.0, unit="months (exponential smoothing of each lab's capability "
+                                    "growth, the trend a lab projects)", source="assumption")
+    discount_per_year: float = param(0.6, lo=0.01, hi=1.0, unit="weight of a payoff a year out",
+                                     source="assumption: a fast-moving market")
+    small_model_gap_months: float = param(6.0, lo=0.0, hi=36.0,
+                                          unit="months a small open release trails the lab's "
+                                               "capability when released",
+                                          source="assumption: Qwen open sizes vs Qwen-Max "
+                                                 "(lab.alibaba)")
 
 
 @dataclass
@@ -198,8 +282,21 @@ class CapabilityConfig:
     imitation_closed_per_month: float = param(0.05, lo=0.0, hi=1.0,
                                               unit="share of gap to frontier",
                                               source="assumption: papers, distillation of APIs")
-    community_gain_oom: float = param(0.03, lo=0.0, hi=1.0, unit="OOM per log(1 + derivatives/10k)",
-                                      source="assumption")
+    community_compute_share: float = param(
+        0.05, lo=0.0, hi=1.0, unit="share of the accelerators outside the modelled labs that "
+                                   "fine-tune, distil, port and serve-optimise open models",
+        source="assumption: universities, clouds and companies outside the labs")
+    community_home_share: float = param(
+        0.5, lo=0.0, hi=1.0, unit="share of the community improving a lab's open models that "
+                                  "works in the lab's home bloc (subject to its chip controls)",
+        source="assumption informed by adoption.hf.downloads_by_country (Chinese users are a "
+               "large share of Chinese models' downloads)")
+    community_max_months: float = param(
+        3.0, lo=0.0, hi=24.0, unit="months of frontier progress the open community can add to "
+                                   "a release at most (half when its compute on the family "
+                                   "equals the lab's)",
+        source="assumption: fine-tunes, RL and ports improve a release by weeks to a few months "
+               "of progress (compute.minimax_m1.rl_cost: targeted post-training is cheap)")
 
 
 @dataclass
@@ -283,6 +380,12 @@ class FinanceConfig:
                                     unit="months (exponential smoothing of revenue and of "
                                          "chip deliveries)",
                                     source="assumption: investors read a run-rate")
+    reach_funding_weight: float = param(
+        1.0, lo=0.0, hi=10.0, unit="x the market's revenue per developer that financiers "
+                                   "value a developer at",
+        source="assumption: 2025 rounds for labs with little revenue (Moonshot, MiniMax, "
+               "Zhipu, Mistral) priced user growth; 1 values a developer at what the average "
+               "developer pays")
     staff_growth_per_year: float = param(1.3, lo=1.0, hi=5.0, unit="x per year",
                                          source="assumption")
 
@@ -304,6 +407,26 @@ class MarketConfig:
                                source="price.ratio.closed_open (10-30)")
     premium_gap_scale_months: float = param(4.0, lo=0.01, hi=120.0, unit="months",
                                             source="assumption")
+    host_margin: float = param(0.3, lo=0.0, hi=10.0,
+                               unit="third-party hosts' markup on serving cost of open weights",
+                               source="assumption: competing hosts price near cost "
+                                      "(price.deepseek.v3 vs routers' listings)")
+    hosted_support: float = param(0.3, lo=0.0, hi=1.0,
+                                  unit="share of vendor support a third-party host gives",
+                                  source="assumption: an SLA but no model indemnity")
+    hosted_customisation: float = param(0.5, lo=0.0, hi=1.0,
+                                        unit="share of full customisation a host's fine-tuning "
+                                             "service gives", source="assumption")
+    api_customisation: float = param(0.2, lo=0.0, hi=1.0,
+                                     unit="share of full customisation a closed API's "
+                                          "fine-tuning gives", source="assumption")
+    selfhost_fixed_usd_per_month: float = param(
+        1.5e4, lo=0.0, hi=1e9, unit="USD per month to self-host a model (2025-01)",
+        source="compute.deepseek_v3.cost (an 8-GPU node at 2 USD per GPU-hour is ~1.2e4 USD a "
+               "month) plus engineering time (assumption); falls like chip prices")
+    selfhost_cost_ratio: float = param(1.0, lo=0.0, hi=10.0,
+                                       unit="self-hosted variable cost / hosts' cost per Mtok",
+                                       source="assumption")
     token_demand_mtok_per_month: float = param(2e8, lo=0.0, unit="Mtok per month (2025-01)",
                                                source="assumption scaled to money.openai.revenue")
     demand_growth_per_year: float = param(4.0, lo=1.0, hi=100.0, unit="x per year (2025)",

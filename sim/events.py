@@ -1,7 +1,8 @@
 """Scheduled events: which are due, and the one dispatch point that applies them.
 
 ``kind: set`` changes a parameter by its dotted path (:mod:`sim.paths`), as the adaptive
-government rules do; ``kind: lab_posture`` fixes a lab's posture.
+government rules do; ``kind: lab_posture`` fixes a lab's posture, and the lab releases under it
+at once (``sim.releases``: a closing lab's released weights stay on offer).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def apply_event(model: Any, event: EventConfig) -> None:
         lab.posture = Posture(event.value)
         lab.expected_openness = OPENNESS[lab.posture]
         lab.locked = True
+        model.release(lab.index)  # it ships under the new posture now; released weights stay
     elif event.kind is EventKind.set:
         model.set_param(event.target, event.value)
     else:  # pragma: no cover - EventKind is exhaustive; guards against a new kind without code

@@ -20,31 +20,50 @@ from __future__ import annotations
 import numpy as np
 
 LN10 = np.log(10.0)
+#: Largest multiple of its starting traction a lab's funding responds to (a guard: a starting
+#: traction of almost nothing must not send funding to infinity).
+MAX_FUNDING_RATIO = 1e9
 
 
 def funding(base_usd_bn_per_year: np.ndarray, revenue: np.ndarray, revenue_start: np.ndarray,
             elasticity: np.ndarray) -> np.ndarray:
-    """Monthly funding of each lab (USD bn): its financier's response to its revenue.
+    """Monthly funding of each lab (USD bn): its financier's response to its traction.
 
-    ``funding = base / 12 * ((R + f) / (R0 + f)) ** elasticity`` with ``R`` the lab's smoothed
-    monthly revenue, ``R0`` its revenue at the start and a floor ``f = base / 120`` (a tenth of
-    the base monthly funding) so that a lab with no revenue yet is still funded. With elasticity
-    1 (investors valuing a lab at a stable multiple of revenue and raising a stable share of
-    its value a year) funding grows in proportion to revenue; 0 is a funder that ignores it.
+    ``funding = base / 12 * ((R + f) / (R0 + f)) ** elasticity`` with ``R`` the lab's traction
+    now (:func:`traction`: smoothed monthly revenue plus the value of its developers), ``R0`` its
+    traction at the start and a floor ``f = base / 120`` (a tenth of the base monthly funding)
+    so that a lab with no traction yet is still funded. With elasticity 1 (investors valuing a
+    lab at a stable multiple of its traction and raising a stable share of its value a year)
+    funding grows in proportion to traction; 0 is a funder that ignores it.
 
     Args:
-        base_usd_bn_per_year: funding at the starting revenue (``funding_usd_bn_per_year``).
-        revenue: smoothed monthly revenue now (USD bn).
-        revenue_start: monthly revenue in the first month (USD bn).
+        base_usd_bn_per_year: funding at the starting traction (``funding_usd_bn_per_year``).
+        revenue: traction now (USD bn a month).
+        revenue_start: traction in the first month (USD bn a month).
         elasticity: ``funding_revenue_elasticity`` of each lab.
     """
     base = np.asarray(base_usd_bn_per_year, dtype=float) / 12.0
     floor = base / 10.0
     reference = np.maximum(revenue_start, 0.0) + floor
-    # a base so small that its floor underflows to zero is funded at the base (ratio 1)
-    ratio = np.divide(np.maximum(revenue, 0.0) + floor, reference, out=np.ones_like(base),
-                      where=reference > 0)
-    return base * ratio ** np.asarray(elasticity, dtype=float)
+    # a base so small that its floor underflows to zero is funded at the base (ratio 1); a
+    # reference of almost nothing cannot multiply funding beyond MAX_FUNDING_RATIO
+    with np.errstate(over="ignore"):
+        ratio = np.divide(np.maximum(revenue, 0.0) + floor, reference, out=np.ones_like(base),
+                          where=reference > 0)
+    return base * np.minimum(ratio, MAX_FUNDING_RATIO) ** np.asarray(elasticity, dtype=float)
+
+
+def traction(revenue: np.ndarray, share: np.ndarray, market_revenue: float | np.ndarray,
+             reach_weight: float) -> np.ndarray:
+    """What financiers fund: revenue plus the value of the developers a lab holds (USD bn/month).
+
+    ``revenue + reach_weight * share * market_revenue``: a developer is valued at the market's
+    revenue per developer (``market_revenue`` is every modelled lab's revenue, ``share`` the
+    lab's share of developers), so a lab with many users and little revenue (an open lab) is
+    still funded for its reach, as investors fund user growth. ``reach_weight = 0`` funds
+    revenue alone. A sum of money, so it scales with every money quantity.
+    """
+    return np.maximum(revenue, 0.0) + reach_weight * np.maximum(share, 0.0) * market_revenue
 
 
 def smooth(previous: np.ndarray, value: np.ndarray, months: float) -> np.ndarray:

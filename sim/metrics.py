@@ -18,13 +18,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from sim.agents.developer import consumer_surplus, representative_utility
+from sim.agents.developer import consumer_surplus
+from sim.agents.lab import TERMS
 from sim.capability import bloc_gap_months
 from sim.checks import check_finite, check_supply
 from sim.chips import bloc_totals
-from sim.config import DeveloperConfig, GovernmentConfig
-from sim.enums import BLOCS, OPENNESS, Posture
-from sim.market import Menu
+from sim.config import GovernmentConfig
+from sim.enums import BLOCS, OPENNESS, Bloc, Posture
+from sim.market import Menu, Projection
+from sim.releases import SLOTS
 
 #: metric name -> (dimensions, unit and meaning)
 METRICS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -34,6 +36,19 @@ METRICS: dict[str, tuple[tuple[str, ...], str]] = {
     "bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's models"),
     "open_bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's "
                                             "open-weight models"),
+    "open_token_share": (("region",), "share of the region's tokens on open-weight models"),
+    "bloc_token_share": (("region", "bloc"), "share of the region's tokens on the bloc's "
+                                             "models"),
+    "open_bloc_token_share": (("region", "bloc"), "share of the region's tokens on the bloc's "
+                                                  "open-weight models"),
+    "enterprise_open_token_share": ((), "share of enterprises' tokens on open-weight models "
+                                        "(the enterprise surveys' population)"),
+    "router_open_token_share": ((), "share of startups' and independent developers' tokens on "
+                                    "open-weight models (the population of router data)"),
+    "router_cn_open_token_share": ((), "share of startups' and independent developers' tokens "
+                                       "on Chinese open-weight models (router data)"),
+    "selfhost_share": (("region",), "share of the region's open-weight tokens its developers "
+                                    "serve themselves (the rest: third-party hosts)"),
     "frontier_capability": (("bloc",), "best capability of the bloc's labs, log10 effective FLOP"),
     "us_china_gap_months": ((), "months of frontier progress the Chinese frontier trails the US"),
     "open_closed_gap_months": ((), "months the best open model trails the best closed model"),
@@ -68,10 +83,25 @@ METRICS: dict[str, tuple[tuple[str, ...], str]] = {
     "world_accelerator_stock_h100e": ((), "installed world stock of AI accelerators, H100e "
                                           "(all buyers, net of retirements)"),
     "lab_developer_share": (("lab",), "global share of developers on the lab's models"),
-    "lab_price_usd_per_mtok": (("lab",), "flagship price to developers, USD per Mtok"),
+    "lab_open_share": (("lab",), "global share of developers on the lab's open releases, old "
+                                 "and new"),
+    "lab_token_share": (("lab",), "global share of tokens on the lab's models"),
+    "lab_price_usd_per_mtok": (("lab",), "flagship price to developers, USD per Mtok (its "
+                                         "closed API, else its open flagship via a host)"),
+    "lab_open_release_age_months": (("lab",), "months since the lab's newest open release "
+                                              "(absent for a lab that has released none)"),
+    "community_addition_months": (("lab",), "capability the open community has added to the "
+                                            "lab's open releases, months of frontier progress"),
+    **{f"lab_payoff_{term}": (("lab",), f"open-minus-closed difference of the '{term}' payoff "
+                                        "term at the lab's last posture decision, months of "
+                                        "capability (sim.agents.lab.payoff_terms)")
+       for term in TERMS},
     "derivatives": (("lab",), "cumulative derivative models of the lab's open family"),
 }
 COLUMNS = ["month", "metric", "region", "bloc", "lab", "value"]
+#: segments whose usage the enterprise surveys and the router data measure
+SURVEYED = {"enterprise_open_token_share": ("enterprise",),
+            "router_open_token_share": ("startup", "independent")}
 
 
 @dataclass(frozen=True)
@@ -83,13 +113,19 @@ class MonthState:
         region_names: developer regions, in the order of the per-region arrays.
         lab_names: labs, in the order of the per-lab arrays.
         developer_region: region index of each developer.
+        developer_segment: segment index of each developer.
+        segment_names: the segments, in the order of the segment indices.
         choice: product of each developer (-1: none).
+        volume: each developer's usage weight (its share of tokens).
+        selfhost: whether each developer serves its (open) model itself.
         region_sizes: developers per region.
         menu: the products on offer.
-        common_utility: (regions, products) utility before price and taste.
-        log_price: log price of each product.
-        market_access: (regions, products) what private developers may use.
-        developers: developer parameters (for the representative developer's surplus).
+        projection: the typical developers' utilities and access (consumer surplus).
+        segment_alpha: each segment's mean price sensitivity.
+        segment_heads: each segment's share of developers.
+        open_releases: per lab, months since its newest open release (NaN if none).
+        addition_months: per lab, the community's addition to its open releases (months).
+        term_gaps: per lab, open-minus-closed payoff terms at its last decision.
         frontier: best capability per bloc (OOM; -inf for a bloc with no lab).
         oom_per_month: frontier progress per month (OOM), to express gaps in months.
         postures: each lab's posture.
@@ -116,13 +152,19 @@ class MonthState:
     region_names: Sequence[str]
     lab_names: Sequence[str]
     developer_region: np.ndarray
+    developer_segment: np.ndarray
+    segment_names: Sequence[str]
     choice: np.ndarray
+    volume: np.ndarray
+    selfhost: np.ndarray
     region_sizes: np.ndarray
     menu: Menu
-    common_utility: np.ndarray
-    log_price: np.ndarray
-    market_access: np.ndarray
-    developers: DeveloperConfig
+    projection: Projection
+    segment_alpha: np.ndarray
+    segment_heads: np.ndarray
+    open_releases: np.ndarray
+    addition_months: np.ndarray
+    term_gaps: Sequence[Mapping[str, float]]
     frontier: np.ndarray
     oom_per_month: float
     postures: Sequence[Posture]
@@ -224,10 +266,11 @@ class Recorder:
             sizes, 1.0), 0.0), region=regions)
         self._add("open_share", share[:, menu.is_open].sum(axis=1), region=regions)
         self._bloc_shares(share, menu, regions)
-        v = representative_utility(s.common_utility, s.log_price, menu.is_open, s.developers)
-        self._add("consumer_surplus", consumer_surplus(v, s.market_access,
-                                                       s.developers.price_sensitivity,
-                                                       sizes[:-1]), region=regions)
+        self._token_shares(s, regions)
+        p = s.projection
+        self._add("consumer_surplus", consumer_surplus(p.utility, p.allowed, s.segment_alpha,
+                                                       sizes[:-1], s.segment_heads),
+                  region=regions)
         closed = menu.exists & ~menu.is_open
         if closed.any():
             ratio = menu.price[closed] / menu.cost[closed]
@@ -235,15 +278,62 @@ class Recorder:
             w = users if users.sum() > 0 else np.ones_like(users)
             self._add("closed_price_premium", float(np.average(ratio, weights=w)))
 
-    def _bloc_shares(self, share: np.ndarray, menu: Menu, regions: list[str]) -> None:
+    def _bloc_shares(self, share: np.ndarray, menu: Menu, regions: list[str],
+                     prefix: str = "") -> None:
         blocs = [b.value for b in BLOCS]
         by_bloc = np.stack([share[:, menu.bloc == b].sum(axis=1) for b in range(len(BLOCS))], 1)
         open_by_bloc = np.stack([share[:, (menu.bloc == b) & menu.is_open].sum(axis=1)
                                  for b in range(len(BLOCS))], 1)
         rr = [r for r in regions for _ in blocs]
         bb = blocs * len(regions)
-        self._add("bloc_share", by_bloc.ravel(), region=rr, bloc=bb)
-        self._add("open_bloc_share", open_by_bloc.ravel(), region=rr, bloc=bb)
+        name = "bloc_token_share" if prefix else "bloc_share"
+        self._add(name, by_bloc.ravel(), region=rr, bloc=bb)
+        self._add("open_" + name, open_by_bloc.ravel(), region=rr, bloc=bb)
+
+    def _token_shares(self, s: MonthState, regions: list[str]) -> None:
+        """Token-weighted shares: each developer weighs by its usage."""
+        menu, n_p = s.menu, s.menu.lab.size
+        n_r = len(regions) - 1
+        on = s.choice >= 0
+        key = s.developer_region[on] * n_p + s.choice[on]
+        tokens = np.zeros((n_r + 1, n_p))
+        tokens[:-1] = np.bincount(key, weights=s.volume[on], minlength=n_r * n_p
+                                  ).reshape(n_r, n_p)
+        tokens[-1] = tokens[:-1].sum(axis=0)
+        own = np.zeros((n_r + 1, n_p))
+        mine = on & s.selfhost
+        own[:-1] = np.bincount(s.developer_region[mine] * n_p + s.choice[mine],
+                               weights=s.volume[mine], minlength=n_r * n_p).reshape(n_r, n_p)
+        own[-1] = own[:-1].sum(axis=0)
+        region_total = np.bincount(s.developer_region, weights=s.volume, minlength=n_r)
+        total = np.append(region_total, region_total.sum())
+        share = tokens / np.maximum(total, 1e-300)[:, None]
+        self._add("open_token_share", share[:, menu.is_open].sum(axis=1), region=regions)
+        self._bloc_shares(share, menu, regions, prefix="token")
+        open_tokens = tokens[:, menu.is_open].sum(axis=1)
+        self._add("selfhost_share", np.divide(own[:, menu.is_open].sum(axis=1), open_tokens,
+                                              out=np.zeros_like(open_tokens),
+                                              where=open_tokens > 0), region=regions)
+        self._survey_shares(s, on)
+        lab_tokens = tokens[-1].reshape(-1, SLOTS).sum(axis=1)
+        self._add("lab_token_share", lab_tokens / max(total[-1], 1e-300),
+                  lab=list(s.lab_names))
+
+    def _survey_shares(self, s: MonthState, on: np.ndarray) -> None:
+        """Token shares of the segments the enterprise surveys and the router data measure."""
+        menu, n_p = s.menu, s.menu.lab.size
+        cn_open = menu.is_open & (menu.bloc == BLOCS.index(Bloc.CN))
+        for metric, names in SURVEYED.items():
+            members = np.isin(s.developer_segment, [s.segment_names.index(x) for x in names
+                                                    if x in s.segment_names])
+            if not members.any():
+                continue
+            mine = on & members
+            by_product = np.bincount(s.choice[mine], weights=s.volume[mine], minlength=n_p)
+            total_tokens = max(s.volume[members].sum(), 1e-300)
+            self._add(metric, by_product[menu.is_open].sum() / total_tokens)
+            if metric == "router_open_token_share":
+                self._add("router_cn_open_token_share", by_product[cn_open].sum() / total_tokens)
 
     def _capability(self, s: MonthState) -> None:
         blocs = [b.value for b in BLOCS]
@@ -278,7 +368,24 @@ class Recorder:
         self._add("lab_revenue_usd_bn", s.revenue, lab=names)
         self._add("lab_cash_usd_bn", s.cash, lab=names)
         self._add("lab_developer_share", s.family_share, lab=names)
-        self._add("lab_price_usd_per_mtok", s.menu.price[0::2], lab=names)
+        menu = s.menu
+        n = len(names)
+        users = np.bincount(s.choice[s.choice >= 0], minlength=n * SLOTS).astype(float)
+        self._add("lab_open_share", (users * menu.is_open).reshape(n, SLOTS).sum(axis=1)
+                  / max(s.choice.size, 1), lab=names)
+        # flagship: the first product on offer of (api, open, small)
+        exists = menu.exists.reshape(n, SLOTS)
+        first = np.argmax(exists, axis=1)
+        self._add("lab_price_usd_per_mtok", menu.price.reshape(n, SLOTS)[np.arange(n), first],
+                  lab=names)
+        ages = np.asarray(s.open_releases, dtype=float)
+        shown = np.isfinite(ages)
+        if shown.any():
+            self._add("lab_open_release_age_months", ages[shown],
+                      lab=[x for x, k in zip(names, shown, strict=True) if k])
+        self._add("community_addition_months", s.addition_months, lab=names)
+        for term in TERMS:
+            self._add(f"lab_payoff_{term}", [g[term] for g in s.term_gaps], lab=names)
         self._add("derivatives", s.derivatives, lab=names)
 
     def _check_finite(self, first: int) -> None:

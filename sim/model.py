@@ -7,7 +7,10 @@ Schedule of one month (:meth:`MarketModel.step`):
 3. money and chips: each lab's funding arrives (``sim.finance``), it orders accelerators with
    the budget it can spare and the world's output, export controls and domestic output decide
    what is delivered (``sim.chips``); knowledge and capability grow (``sim.capability``);
-4. labs re-decide their posture at release months, in random order (``sim.agents.lab``);
+4. labs re-decide their posture at release months, in random order, looking a few release
+   cycles ahead (``sim.agents.lab``, ``sim.foresight``), and release what their posture says
+   (``sim.releases``); the open community's addition to open families is updated
+   (``sim.community``);
 5. market clearing: products, prices and access are recomputed (``sim.market``);
 6. developers: each region's reconsidering developers choose a base model
    (``sim.agents.developer``);
@@ -25,16 +28,19 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim import capability, chips, finance
+from sim import capability, chips, community, finance, releases
 from sim.agents.developer import DeveloperPopulation, DeveloperRegion
 from sim.agents.government import Government
-from sim.agents.lab import Lab, derivative_rate, month_sales, posture_money, project_postures
+from sim.agents.lab import Lab, derivative_rate, frontier_proximity, investor_pressure, \
+    month_sales, payoff_terms, prominence
 from sim.capability import REFERENCE_CAPABILITY
 from sim.config import GovernmentConfig, SimConfig
 from sim.enums import BLOCS, OPENNESS, POSTURES, REGIONS, Bloc, Posture, Region
 from sim.events import apply_event, events_due
-from sim.market import SLOTS, MarketInputs, ban_codes, build_menu, common_utilities, \
-    lab_region_flags, market_access, token_demand
+from sim.foresight import DecisionState, project
+from sim.market import MarketInputs, ban_codes, build_menu, common_utilities, \
+    lab_region_flags, market_access, representative, token_demand
+from sim.releases import SLOTS
 from sim.metrics import MonthState, Recorder
 from sim.paths import set_path
 from sim.validate import validate
@@ -68,14 +74,15 @@ class MarketModel(mesa.Model):
         self.developers = DeveloperPopulation(cfg.model.n_developers, cfg.developers,
                                               self.region_names, self.streams["init"])
         self._counts: np.ndarray | None = None
+        self._row_counts: np.ndarray | None = None
         self.recorder = Recorder()
         self._apply_due_events()
         self._clear_market()
         # month 0 has no purchases; its revenue is the financiers' reference, and its serving
         # load sets the training compute the initial knowledge is solved for (so capability
         # is exactly the configured lag at the start)
-        self.revenue_start = self.revenue.copy()
         self.revenue_smoothed = self.revenue.copy()
+        self.revenue_start = self.traction()  # the financiers' reference
         self._solve_initial_knowledge()
         self.recorder.collect(self.month_state())
 
@@ -104,9 +111,13 @@ class MarketModel(mesa.Model):
         self.bloc_bound = chips.bloc_totals(self.fleet, self.lab_bloc)
         self.start_capability = REFERENCE_CAPABILITY - np.array(
             [p.lag_months for p in labs]) * cfg.model.capability_oom_per_month
-        self.knowledge = capability.initial_knowledge(self.start_capability, self.training,
-                                                      self._boost(), self._openness())
+        self.knowledge = capability.initial_knowledge(self.start_capability, self.training)
         self.capability = self.start_capability
+        self.trend = np.full(n, cfg.model.capability_oom_per_month)  # OOM per month
+        self.capex_smoothed = np.zeros(n)
+        self.addition = np.zeros(n)  # community's addition to each open family (OOM)
+        self.releases = releases.initial_releases(self.postures(), self.capability,
+                                                  self._small_gap_oom())
 
     def _per_lab_table(self, key: tuple, build) -> np.ndarray:
         """``build()``, cached until an event replaces the lab table (``cfg.labs``)."""
@@ -124,8 +135,11 @@ class MarketModel(mesa.Model):
 
     def _solve_initial_knowledge(self) -> None:
         self.training = self._training_compute()
-        self.knowledge = capability.initial_knowledge(self.start_capability, self.training,
-                                                      self._boost(), self._openness())
+        self.knowledge = capability.initial_knowledge(self.start_capability, self.training)
+
+    def _small_gap_oom(self) -> float:
+        return self.cfg.lab_behaviour.small_model_gap_months \
+            * self.cfg.model.capability_oom_per_month
 
     # ----------------------------------------------------------------------------- schedule
     def step(self) -> None:
@@ -189,8 +203,30 @@ class MarketModel(mesa.Model):
     def _openness(self) -> np.ndarray:
         return capability.openness(self.postures())
 
-    def _boost(self) -> np.ndarray:
-        return capability.community_boost(self.derivatives, self.cfg.capability.community_gain_oom)
+    def release(self, lab_index: int) -> None:
+        """The lab ships what its posture says now (``sim.releases.release``)."""
+        self.releases = releases.release(self.releases, lab_index, self.labs[lab_index].posture,
+                                         float(self.capability[lab_index]), self.month,
+                                         self._small_gap_oom())
+
+    def traction(self) -> np.ndarray:
+        """What financiers fund now: smoothed revenue plus the value of developers held."""
+        return finance.traction(self.revenue_smoothed, self.family_share(),
+                                float(self.revenue_smoothed.sum()),
+                                self.cfg.finance.reach_funding_weight)
+
+    def community_h100e(self) -> np.ndarray:
+        """Per lab, its open community's compute now (``sim.community.community_compute``)."""
+        cap = self.cfg.capability
+        access = chips.bloc_chip_access(self.cfg.governments)[self.lab_bloc]
+        return community.community_compute(self.world_stock, self.fleet,
+                                           cap.community_compute_share,
+                                           cap.community_home_share, access)
+
+    def _update_addition(self) -> None:
+        self.addition = community.community_addition(
+            self.open_users(), self.community_h100e(), self.training,
+            self.cfg.capability.community_max_months * self.cfg.model.capability_oom_per_month)
 
     def _buy_compute(self) -> None:
         """Funding arrives, labs order accelerators, supply and controls decide deliveries."""
@@ -207,7 +243,7 @@ class MarketModel(mesa.Model):
         grants = chips.open_subsidies(cfg.governments, self._openness(), self.fleet,
                                       self.lab_bloc)
         self.funding = finance.funding(
-            self._lab_array("funding_usd_bn_per_year"), self.revenue_smoothed,
+            self._lab_array("funding_usd_bn_per_year"), self.traction(),
             self.revenue_start, self._lab_array("funding_revenue_elasticity")) + grants
         budget = finance.purchase_budget(self.cash, self.funding, self.running_costs,
                                          reserve_months=cfg.finance.reserve_months,
@@ -233,14 +269,22 @@ class MarketModel(mesa.Model):
     def _grow_capability(self) -> None:
         cfg = self.cfg
         self.training = self._training_compute()
-        openness = self._openness()
+        self._update_addition()
         efficiency = self._lab_array("research_efficiency")
         self.knowledge = capability.grow_knowledge(
-            self.knowledge, self.training, self.capability, openness, efficiency,
-            cfg.capability, excluded=self._lab_lab_flags("open_licence_excluded_regions"),
+            self.knowledge, self.training, self.capability, self._openness(),
+            releases.best_open_release(self.releases, self.addition), efficiency,
+            cfg.capability, excluded=self._imitation_excluded(),
             api_blocked=self._lab_lab_flags("closed_api_blocked_regions"))
-        self.capability = capability.capability(self.training, self.knowledge, self._boost(),
-                                                openness)
+        before = self.capability
+        self.capability = capability.capability(self.training, self.knowledge)
+        self.trend = finance.smooth(self.trend, self.capability - before,
+                                    cfg.lab_behaviour.trend_smoothing_months)
+
+    def _imitation_excluded(self) -> np.ndarray:
+        """(labs, labs): lab i may not imitate lab j's open weights (licence, or i == j)."""
+        return self._per_lab_table(("imitation",), lambda: self._lab_lab_flags(
+            "open_licence_excluded_regions") | np.eye(len(self.labs), dtype=bool))
 
     def _lab_lab_flags(self, attr: str) -> np.ndarray:
         """(labs, labs) bool: ``[i, j]`` = lab j's ``attr`` lists lab i's home region."""
@@ -259,12 +303,24 @@ class MarketModel(mesa.Model):
         """What the market reads from the model now (for the menu, access and utilities)."""
         cfg = self.cfg
         return MarketInputs(
-            month=self.month, lab_bloc=self.lab_bloc,
-            base_capability=capability.log_compute(self.training) + self.knowledge,
-            boost=self._boost(), family_share=self.family_share(), derivatives=self.derivatives,
-            bans=ban_codes(cfg.governments),
+            month=self.month, lab_bloc=self.lab_bloc, releases=self.releases,
+            addition=self.addition, family_share=self.family_share(),
+            derivatives=self.derivatives, bans=ban_codes(cfg.governments),
             closed_blocked=self._lab_region_flags("closed_api_blocked_regions"),
-            open_excluded=self._lab_region_flags("open_licence_excluded_regions"))
+            open_excluded=self._lab_region_flags("open_licence_excluded_regions"),
+            volume_growth=self.volume_growth, selfhost_fixed_usd=self.selfhost_fixed_usd)
+
+    @property
+    def volume_growth(self) -> float:
+        """Growth of every developer's usage since 2025-01 (x): world token demand's."""
+        mk = self.cfg.market
+        return token_demand(self.month, mk) / max(token_demand(0, mk), 1e-300)
+
+    @property
+    def selfhost_fixed_usd(self) -> float:
+        """Fixed monthly cost of self-hosting now (USD): falls like chip prices."""
+        return self.cfg.market.selfhost_fixed_usd_per_month \
+            * chips.price_factor(self.month, self.cfg.chips)
 
     def _lab_region_flags(self, attr: str) -> np.ndarray:
         return self._per_lab_table(("lab_region", attr), lambda: lab_region_flags(
@@ -273,14 +329,17 @@ class MarketModel(mesa.Model):
     def refresh_market(self) -> None:
         """Recompute the menu, prices, access and the utilities developers face this month."""
         inputs = self.market_inputs()
-        self.menu = build_menu(self.postures(), inputs, self.cfg)
+        self.menu = build_menu(self.releases, inputs, self.cfg)
         self.access = market_access(self.menu, inputs)
         self.common_utility = common_utilities(self.menu, inputs, self.cfg)
         self.log_price = np.log(self.menu.price)
+        self.projection = representative(self.menu, inputs, self.cfg, self.common_utility,
+                                         self.access)
 
     def choices_changed(self) -> None:
         """Forget the counted developers per product (call after moving any developer)."""
         self._counts = None
+        self._row_counts = None
 
     def product_user_counts(self) -> np.ndarray:
         """Number of developers on each product (counted once per change of choices)."""
@@ -295,19 +354,45 @@ class MarketModel(mesa.Model):
         return self.product_user_counts().reshape(-1, SLOTS).sum(axis=1) \
             / max(self.developers.n, 1)
 
-    # ----------------------------------------------------------------------------- accounts
-    def project_postures(self, lab_index: int) -> tuple[np.ndarray, np.ndarray]:
-        """A lab's projection of each posture: months of capability its money buys, open share.
+    def open_users(self) -> np.ndarray:
+        """Global share of developers on each lab's open releases (0-1)."""
+        counts = self.product_user_counts() * self.releases.is_open
+        return counts.reshape(-1, SLOTS).sum(axis=1) / max(self.developers.n, 1)
 
-        The market under each posture (:func:`sim.agents.lab.project_postures`), the money it
-        brings (:func:`sim.agents.lab.posture_money`: profit, funding at that revenue, grants)
-        and what that money buys at the lab's price and chip deliveries
-        (:func:`sim.finance.money_months`).
+    def row_shares(self) -> np.ndarray:
+        """(regions, segments, products) share of each region's segment on each product."""
+        if self._row_counts is None:
+            pop, n_p = self.developers, len(self.labs) * SLOTS
+            n_s = len(self.cfg.developers.segments)
+            row = pop.region * n_s + pop.segment
+            on = pop.choice >= 0
+            counts = np.bincount(row[on] * n_p + pop.choice[on],
+                                 minlength=len(REGIONS) * n_s * n_p).reshape(len(REGIONS), n_s,
+                                                                             n_p)
+            size = np.bincount(row, minlength=len(REGIONS) * n_s).reshape(len(REGIONS), n_s)
+            self._row_counts = counts / np.maximum(size, 1)[..., None]
+        return self._row_counts
+
+    def token_split(self) -> tuple[np.ndarray, np.ndarray]:
+        """(Mtok on each product, Mtok of it served by third-party hosts) this month.
+
+        World token demand is divided in proportion to the developers' own usage.
         """
-        cfg, lab = self.cfg, self.cfg.labs[self.lab_names[lab_index]]
-        profit, revenue, open_share = project_postures(
-            lab_index, self.postures(), self.market_inputs(), cfg,
-            rules_cost=self.rules_cost(lab_index), cloud_capture=lab.cloud_capture)
+        pop, n_p = self.developers, len(self.labs) * SLOTS
+        on = pop.choice >= 0
+        total = max(pop.volume.sum(), 1e-300)
+        scale = token_demand(self.month, self.cfg.market) / total
+        tokens = np.bincount(pop.choice[on], weights=pop.volume[on], minlength=n_p) * scale
+        hosted_on = on & ~pop.selfhost
+        hosted = np.bincount(pop.choice[hosted_on], weights=pop.volume[hosted_on],
+                             minlength=n_p) * scale
+        return tokens, np.where(self.menu.is_open, hosted, 0.0)
+
+    # ----------------------------------------------------------------------------- accounts
+    def decision_state(self, lab_index: int) -> DecisionState:
+        """What a lab deciding now knows (:class:`sim.foresight.DecisionState`)."""
+        cfg, name = self.cfg, self.lab_names[lab_index]
+        lab = cfg.labs[name]
         trial = self._openness()
         grants = np.zeros(len(POSTURES))
         home = self.home_government(lab_index)
@@ -316,27 +401,61 @@ class MarketModel(mesa.Model):
             trial[lab_index] = OPENNESS[posture]
             grants[k] = chips.open_subsidies(cfg.governments, trial, self.fleet,
                                              self.lab_bloc)[lab_index]
-        money = posture_money(profit, revenue, grants,
-                              funding_base_usd_bn_per_year=lab.funding_usd_bn_per_year,
-                              revenue_start=self.revenue_start[lab_index],
-                              elasticity=lab.funding_revenue_elasticity)
-        months = finance.money_months(
-            money, fill=self.fill[lab_index], usd_per_h100e=self.price_paid[lab_index],
-            training_h100e=self.training[lab_index],
-            planning_months=cfg.lab_behaviour.planning_months,
-            oom_per_month=cfg.model.capability_oom_per_month)
-        return months, open_share
+        return DecisionState(
+            lab=lab_index, inputs=self.market_inputs(), postures=self.postures(),
+            capability=self.capability, trend=self.trend, training=self.training,
+            intervals=self._lab_array("release_interval_months"),
+            excluded=self._lab_lab_flags("open_licence_excluded_regions"),
+            shares=self.row_shares(), community_h100e=self.community_h100e(),
+            open_users=self.open_users(), rules_cost=self.rules_cost(lab_index),
+            cloud_capture=lab.cloud_capture, funding_base=lab.funding_usd_bn_per_year,
+            revenue_start=float(self.revenue_start[lab_index]),
+            market_revenue=float(self.revenue_smoothed.sum()),
+            elasticity=lab.funding_revenue_elasticity, grants=grants,
+            fill=float(self.fill[lab_index]), usd_per_h100e=float(self.price_paid[lab_index]))
+
+    def payoff_terms(self, lab_index: int) -> dict[str, np.ndarray]:
+        """The payoff terms of each posture for a lab deciding now (``sim.agents.lab``).
+
+        Projects each posture over the lab's next release cycles (:func:`sim.foresight.project`
+        on :meth:`decision_state`) and adds the state the other terms read: investor pressure,
+        prominence at home and closeness to the frontier.
+        """
+        cfg, name = self.cfg, self.lab_names[lab_index]
+        lab = cfg.labs[name]
+        home = self.home_government(lab_index)
+        state = self.decision_state(lab_index)
+        foresight = project(state, cfg)
+        lb, g = cfg.lab_behaviour, cfg.model.capability_oom_per_month
+        bloc = self.lab_bloc[lab_index]
+        home_region = REGIONS.index(Region(BLOCS[bloc].value))
+        counts = self.row_shares()[home_region].sum(axis=0)  # summed over segments
+        mine = np.arange(counts.size) // SLOTS == lab_index
+        heads = np.array([s.share for s in cfg.developers.segments.values()])
+        home_share = float((self.row_shares()[home_region][:, mine].sum(axis=1) @ heads)
+                           / max(heads.sum(), 1e-12))
+        gap = (self.capability.max() - self.capability[lab_index]) / g
+        return payoff_terms(
+            foresight, self.labs[lab_index].posture,
+            pressure=investor_pressure(float(self.capex_smoothed[lab_index]),
+                                       float(self.revenue_smoothed[lab_index]),
+                                       lb.investor_pressure),
+            prominence=prominence(home_share, int((self.lab_bloc == bloc).sum())),
+            proximity=frontier_proximity(gap, lb.security_scale_months),
+            openness_bias=lab.openness_bias,
+            endorsement=home.open_endorsement if home else 0.0,
+            release_cost=home.open_release_cost if home else 0.0, behaviour=lb)
 
     def _book_month(self) -> None:
         cfg, menu, ch = self.cfg, self.menu, self.cfg.chips
-        shares = self.product_user_counts() / max(self.developers.n, 1)
-        rate = derivative_rate(shares, menu.is_open, self._lab_array("derivative_propensity"),
+        rate = derivative_rate(self.open_users(), self._lab_array("derivative_propensity"),
                                cfg.developers.derivatives_per_month)
         self.derivatives = self.derivatives + self.streams["derivatives"].poisson(rate)
         factor = chips.price_factor(self.month, ch)
         rent = ch.rental_usd_per_h100e_month * factor
         rules = np.array([self.rules_cost(i) for i in range(len(self.labs))])
-        sales = month_sales(menu, shares, token_demand(self.month, cfg.market),
+        self.tokens, self.hosted_tokens = self.token_split()
+        sales = month_sales(menu, self.tokens, self.hosted_tokens,
                             self._lab_array("cloud_capture"), rules, rent)
         self.revenue, self.serving_need = sales.revenue, sales.serving_h100e
         own, rented = chips.serving_split(self.serving_need, self.fleet, self.active,
@@ -351,16 +470,29 @@ class MarketModel(mesa.Model):
         if self.month > 0:
             self.revenue_smoothed = finance.smooth(self.revenue_smoothed, self.revenue,
                                                    cfg.finance.smoothing_months)
+            self.capex_smoothed = finance.smooth(self.capex_smoothed, self.capex,
+                                                 cfg.finance.smoothing_months)
 
     def month_state(self) -> MonthState:
         """This month's state as the recorder reads it."""
         cfg, pop = self.cfg, self.developers
+        segs = list(cfg.developers.segments)
+        heads = np.array([s.share for s in cfg.developers.segments.values()])
+        rel = self.releases
+        newest = np.where(rel.exists & releases.OPEN_KINDS[None, :], rel.month, -1).max(axis=1)
         return MonthState(
             month=self.month, region_names=self.region_names, lab_names=self.lab_names,
-            developer_region=pop.region, choice=pop.choice,
+            developer_region=pop.region, developer_segment=pop.segment,
+            segment_names=segs,
+            choice=pop.choice, volume=pop.volume, selfhost=pop.selfhost,
             region_sizes=np.array([s.size for s in pop.region_slices]), menu=self.menu,
-            common_utility=self.common_utility, log_price=self.log_price,
-            market_access=self.access[0], developers=cfg.developers,
+            projection=self.projection,
+            segment_alpha=cfg.developers.price_sensitivity * np.array(
+                [s.price_sensitivity_rel for s in cfg.developers.segments.values()]),
+            segment_heads=heads,
+            open_releases=np.where(newest >= 0, self.month - newest, np.nan),
+            addition_months=self.addition / cfg.model.capability_oom_per_month,
+            term_gaps=[lab.term_gaps for lab in self.labs],
             frontier=self.bloc_frontier(), oom_per_month=cfg.model.capability_oom_per_month,
             postures=self.postures(), expected_openness=[lab.expected_openness
                                                           for lab in self.labs],

@@ -90,6 +90,13 @@ def _check_developers(cfg) -> None:
         _check_keys(f"developers.affinity.{r}", row, BLOCS, exact=True)
         for b, v in row.items():
             _check_number(f"developers.affinity.{r}.{b}", v, {"lo": -20.0, "hi": 20.0})
+    if not dev.segments:
+        raise ConfigError("developers.segments", {}, "at least one segment")
+    for name, segment in dev.segments.items():
+        check_ranges(segment, f"developers.segments.{name}")
+    if sum(s.share for s in dev.segments.values()) <= 0:
+        raise ConfigError("developers.segments", {n: s.share for n, s in dev.segments.items()},
+                          "shares with a positive sum")
 
 
 def _check_labs(cfg) -> None:

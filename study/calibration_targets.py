@@ -30,17 +30,19 @@ from study.tables import series
 #: Months of the results table that are 2025 (month 0 = 2025-01).
 YEAR_2025 = list(range(12))
 #: Headline outcomes the measurements read (from the catalogue :mod:`study.outcomes`).
-OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE = (
-    CATALOGUE[name] for name in ("open_closed_gap", "us_china_gap", "open_share", "cn_open_share"))
+OPEN_CLOSED_GAP, US_CHINA_GAP = (CATALOGUE[name] for name in ("open_closed_gap", "us_china_gap"))
 #: Per-lab metrics the measurements read.
 LAB_METRICS = ["derivatives", "lab_price_usd_per_mtok", "lab_capability", "lab_openness",
                "lab_compute_h100e", "lab_training_compute_h100e", "lab_revenue_usd_bn"]
 #: Per-bloc and world metrics the measurements read.
 BLOC_METRICS = ["bloc_capex_usd_bn"]
 WORLD_METRICS = ["world_accelerator_stock_h100e"]
+#: Token shares of the populations the surveys and router data measure (like with like).
+SURVEY_METRICS = ["enterprise_open_token_share", "router_open_token_share",
+                  "router_cn_open_token_share"]
 #: Metrics the measurements read.
-TARGET_METRICS = [o.metric for o in (OPEN_CLOSED_GAP, US_CHINA_GAP, OPEN_SHARE, CN_OPEN_SHARE)] \
-    + LAB_METRICS + BLOC_METRICS + WORLD_METRICS
+TARGET_METRICS = [o.metric for o in (OPEN_CLOSED_GAP, US_CHINA_GAP)] \
+    + LAB_METRICS + BLOC_METRICS + WORLD_METRICS + SURVEY_METRICS
 #: Horizon a run needs for every target to be measurable.
 HORIZON_MONTHS = 12
 
@@ -100,19 +102,32 @@ def us_china_gap_change(df: pd.DataFrame) -> float:
     return float(s.get(11, np.nan) - s.get(0, np.nan))
 
 
-def open_share_late(df: pd.DataFrame) -> float:
-    """Global open-weight share of developers, 2025-11..12."""
-    return _mean_at(df, OPEN_SHARE, [10, 11])
+def _scalar(df: pd.DataFrame, metric: str) -> pd.Series:
+    d = df[df.metric == metric]
+    return d.groupby("month").value.mean()
+
+
+def enterprise_open_share(df: pd.DataFrame) -> float:
+    """Enterprises' token share on open-weight models, 2025-11..12."""
+    s = _scalar(df, "enterprise_open_token_share")
+    return float(s[s.index.isin([10, 11])].mean())
+
+
+def router_open_share(df: pd.DataFrame) -> float:
+    """Startups' and independent developers' token share on open models, 2025-11..12."""
+    s = _scalar(df, "router_open_token_share")
+    return float(s[s.index.isin([10, 11])].mean())
 
 
 def cn_open_share(df: pd.DataFrame) -> float:
-    """Global share of developers on Chinese open models, mean of 2025-01..2025-11."""
-    return _mean_at(df, CN_OPEN_SHARE, range(11))
+    """Router population's token share on Chinese open models, mean of 2025-01..2025-11."""
+    s = _scalar(df, "router_cn_open_token_share")
+    return float(s[s.index.isin(range(11))].mean())
 
 
 def cn_open_share_growth(df: pd.DataFrame) -> float:
-    """Growth of the Chinese open share over 2025: mean of 2025-11..12 over 2025-01 (x)."""
-    s = _series(df, CN_OPEN_SHARE)
+    """Growth of that Chinese open token share over 2025: 2025-11..12 over 2025-01 (x)."""
+    s = _scalar(df, "router_cn_open_token_share")
     start = s.get(0, np.nan)
     return float(s[s.index.isin([10, 11])].mean() / start) if start > 0 else float("nan")
 
@@ -287,17 +302,22 @@ TARGETS: list[Target] = [
     Target("us_china_gap_shrinks", "The US-China gap shrinks during 2025", -1.0, -INF, 0.0,
            "months (2025-12 minus 2025-01)", "gap.us_china.artificial_analysis",
            us_china_gap_change, scale=1.0),
-    Target("open_share", "Open-weight models serve a sizeable minority of usage by late 2025",
-           0.22, 0.11, 0.33, "share of developers (2025-11..12)",
-           "adoption.openrouter.open_share; adoption.enterprise.open_share", open_share_late,
-           note="band from enterprise workloads (11-19%) to router tokens (33%, skewed to "
-                "cheap open models)"),
-    Target("cn_open_share", "Chinese open models ~13% of usage on average over 2025", 0.13,
-           0.06, 0.25, "share of developers (mean 2025-01..11)",
+    Target("enterprise_open_share", "Open models hold 11-19% of enterprise workloads in 2025",
+           0.13, 0.10, 0.20, "share of enterprises' tokens (2025-11..12)",
+           "adoption.enterprise.open_share", enterprise_open_share,
+           note="survey of enterprise workloads, 19% falling to 11-13% during 2025; compared "
+                "with the enterprise segment's token share"),
+    Target("router_open_share", "Open models serve a third of router tokens by late 2025",
+           0.33, 0.22, 0.45, "share of startups' and independents' tokens (2025-11..12)",
+           "adoption.openrouter.open_share", router_open_share,
+           note="router users are mostly startups and independent developers: compared with "
+                "those segments' token share"),
+    Target("cn_open_share", "Chinese open models ~13% of router tokens on average over 2025",
+           0.13, 0.06, 0.25, "share of startups' and independents' tokens (mean 2025-01..11)",
            "adoption.openrouter.chinese_open_share", cn_open_share,
            note="router tokens; weekly peaks near 30%"),
-    Target("cn_open_share_growth", "Chinese open models' share rises steeply through 2025",
-           2.0, 1.3, INF, "x (2025-11..12 over 2025-01)",
+    Target("cn_open_share_growth", "Chinese open models' router share rises steeply through "
+           "2025", 2.0, 1.3, INF, "x (2025-11..12 over 2025-01)",
            "adoption.openrouter.chinese_open_share", cn_open_share_growth, log=True,
            scale=math.log(2.0), note="from a few percent at end-2024"),
     Target("qwen_llama_derivatives", "Qwen the largest derivative family by mid-2025, several "

@@ -124,6 +124,27 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in [
             summary="rest-of-world developers on Chinese models",
             final="Rest-of-world developers on Chinese models (final)", region="ROW",
             bloc="CN"),
+    Outcome("open_token_share", "open_token_share", "Open-weight share of tokens (global)",
+            "share", short="open-weight share of tokens",
+            summary="open-weight share of tokens (global)",
+            final="Final open-weight share of tokens (global)",
+            brief="Tokens on open-weight models", axis="share of tokens worldwide",
+            region="global"),
+    Outcome("cn_token_share", "bloc_token_share", "Tokens on Chinese models (global)", "share",
+            short="tokens on Chinese models", summary="tokens on Chinese models (global)",
+            final="Tokens on Chinese models (global, final)", brief="Tokens on Chinese models",
+            axis="share of tokens worldwide", region="global", bloc="CN"),
+    Outcome("cn_open_token_share", "open_bloc_token_share",
+            "Tokens on Chinese open models (global)", "share",
+            short="tokens on Chinese open models",
+            summary="tokens on Chinese open models (global)",
+            final="Tokens on Chinese open models (global, final)",
+            brief="Tokens on Chinese open models", axis="share of tokens worldwide",
+            region="global", bloc="CN"),
+    Outcome("row_cn_token_share", "bloc_token_share", "Rest-of-world tokens on Chinese models",
+            "share", short="rest-of-world tokens on Chinese models",
+            summary="rest-of-world tokens on Chinese models",
+            final="Rest-of-world tokens on Chinese models (final)", region="ROW", bloc="CN"),
     Outcome("us_china_gap", "us_china_gap_months", "US-China capability gap", "months",
             short="US-China gap (months)", summary="US-China capability gap (months)",
             final="US-China capability gap (final)", axis="months of frontier progress"),
@@ -152,9 +173,10 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in [
 KEY = ("open_share", "cn_open_share", "row_cn_share", "us_china_gap", "closed_premium",
        "open_labs")
 #: The columns of the terminal's comparison table (:func:`study.compare.comparison_table`): the
-#: key outcomes and, first of the questions users ask, the global share on Chinese models.
-TABLE = ("open_share", "cn_share", "cn_open_share", "row_cn_share", "us_china_gap",
-         "closed_premium", "open_labs")
+#: key outcomes and, first of the questions users ask, the global share on Chinese models, by
+#: developers and by tokens.
+TABLE = ("open_share", "cn_share", "cn_token_share", "cn_open_share", "row_cn_share",
+         "us_china_gap", "closed_premium", "open_labs")
 
 
 def select(names: Iterable[str]) -> list[Outcome]:

@@ -31,34 +31,39 @@ def logit_check(seed: int = 1, n_developers: int = 10_000, horizon: int = 24) ->
     """Simulated shares against closed-form logit shares when choice has no dynamics.
 
     With no network effects, no ecosystem value, no switching cost, homogeneous tastes and
-    everyone re-choosing every month, each developer's choice is an independent multinomial
-    logit draw, so each region's shares must match ``logit_shares`` of the representative
-    utilities up to sampling error.
+    usage within each segment and everyone re-choosing every month, each developer's choice is
+    an independent multinomial logit draw, so each region's and segment's shares must match the
+    typical developer's closed-form logit shares (``MarketModel.projection``) up to sampling
+    error.
 
     Returns:
         ``max_abs_diff`` (share points), ``max_abs_z`` (in binomial standard errors) and
         ``comparisons`` (region x product pairs with a positive probability).
     """
-    from sim.agents.developer import logit_shares, representative_utility
     from sim.config import SimConfig
     from sim.run import simulate, with_overrides
+    segments = list(SimConfig().developers.segments)
     cfg = with_overrides(SimConfig(), {
         "seed": seed, "model.n_developers": n_developers, "model.horizon_months": horizon,
         "developers.network_effect": 0.0, "developers.ecosystem_weight": 0.0,
         "developers.switching_cost": 0.0, "developers.reconsider_per_month": 1.0,
-        "developers.price_sensitivity_sd": 0.0, "developers.open_preference_sd": 0.0})
+        "developers.price_sensitivity_sd": 0.0, "developers.open_taste_sd": 0.0,
+        **{f"developers.segments.{name}.tokens_sigma": 0.0 for name in segments}})
     m = simulate(cfg)
-    v = representative_utility(m.common_utility, m.log_price, m.menu.is_open, m.cfg.developers)
-    expected = logit_shares(v, m.access[0])
+    expected = m.projection.shares  # (regions, segments, products)
     pop = m.developers
     diffs, zs = [], []
-    for r, idx in enumerate(pop.region_slices):
-        observed = np.bincount(pop.choice[idx], minlength=expected.shape[1]) / idx.size
-        p = expected[r]
-        positive = p > 0
-        se = np.sqrt(p[positive] * (1 - p[positive]) / idx.size)
-        diffs.append(np.abs(observed - p))
-        zs.append(np.abs(observed[positive] - p[positive]) / np.maximum(se, 1e-12))
+    for r in range(expected.shape[0]):
+        for k in range(expected.shape[1]):
+            idx = np.flatnonzero((pop.region == r) & (pop.segment == k))
+            if idx.size < 50:
+                continue
+            observed = np.bincount(pop.choice[idx], minlength=expected.shape[2]) / idx.size
+            p = expected[r, k]
+            positive = p > 0
+            se = np.sqrt(p[positive] * (1 - p[positive]) / idx.size)
+            diffs.append(np.abs(observed - p))
+            zs.append(np.abs(observed[positive] - p[positive]) / np.maximum(se, 1e-12))
     return {"max_abs_diff": float(np.concatenate(diffs).max()),
             "max_abs_z": float(np.concatenate(zs).max()),
             "comparisons": int(sum(z.size for z in zs))}

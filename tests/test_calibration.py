@@ -44,7 +44,7 @@ def test_targets_need_the_whole_of_2025():
 
 
 def test_deviation_is_one_on_the_band_edge_and_log_for_ratios():
-    t = TARGETS_BY_NAME["open_share"]
+    t = TARGETS_BY_NAME["router_open_share"]
     assert t.deviation(t.hi) == pytest.approx(1.0) and t.deviation(t.lo) == pytest.approx(-1.0)
     assert t.passes(t.value) and not t.passes(t.hi + 0.01)
     r = TARGETS_BY_NAME["closed_open_price_ratio"]
@@ -88,7 +88,7 @@ def test_calibrate_writes_a_config_that_hydra_composes(tmp_path):
     cfg_dir = tmp_path / "search" / "calibration"
     argv = ["trials=3", "batch=3", "seeds=1", "validate_seeds=1", "quiet=true", "name=tiny",
             f"config_dir={cfg_dir}", f"out={tmp_path / 'runs'}", "model.n_developers=400",
-            "factors=open_preference,price_sensitivity", "hydra/launcher=basic"]
+            "factors=enterprise_support_value,price_sensitivity", "hydra/launcher=basic"]
     result = calibrate.calibrate(argv)
     assert result.config.exists() and result.fit.exists()
     assert result.best_loss <= result.default_loss  # the defaults are the first trial
@@ -96,11 +96,14 @@ def test_calibrate_writes_a_config_that_hydra_composes(tmp_path):
     text = result.config.read_text()
     assert text.startswith("# @package _global_")
     fit = json.loads(result.fit.read_text())
-    assert set(fit["parameters"]) == {"open_preference", "price_sensitivity"}
+    assert set(fit["parameters"]) == {"enterprise_support_value", "price_sensitivity"}
     cfg = load_config("baseline", [f"hydra.searchpath=[file://{cfg_dir.parent}]",
                                    select_override("tiny")])
-    assert cfg.developers.open_preference == pytest.approx(
-        fit["parameters"]["open_preference"]["value"])
+    # a factor inside a segment (a dict of dataclasses) reaches the composed config too
+    assert cfg.developers.segments["enterprise"].support_value == pytest.approx(
+        fit["parameters"]["enterprise_support_value"]["value"])
+    assert cfg.developers.price_sensitivity == pytest.approx(
+        fit["parameters"]["price_sensitivity"]["value"])
 
 
 def test_validation_report_lists_every_pattern(default_runs):

@@ -48,7 +48,10 @@ def test_default_config_is_valid_and_scenarios_compose():
 @pytest.mark.parametrize("overrides, key", [
     ({"model.horizon_months": 0}, "model.horizon_months"),
     ({"model.n_developers": -1}, "model.n_developers"),
-    ({"developers.public_sector_share": 1.5}, "developers.public_sector_share"),
+    ({"developers.open_taste_sd": 11.0}, "developers.open_taste_sd"),
+    ({"developers.segments.enterprise.share": 1.5}, "developers.segments.enterprise.share"),
+    ({"developers.segments.public.tokens_mtok_per_month": -5.0},
+     "developers.segments.public.tokens_mtok_per_month"),
     ({"governments.US.export_controls": -0.1}, "governments.US.export_controls"),
     ({"labs.openai.compute_h100e": -5.0}, "labs.openai.compute_h100e"),
     ({"market.premium_max": float("nan")}, "market.premium_max"),
@@ -97,7 +100,9 @@ def _configs(path: str, meta: dict) -> tuple[SimConfig, list[SimConfig]]:
     """The base config for ``path`` and configs with that field moved up and down its range."""
     # fields that only act through another lever get that lever switched on
     context = {"governments.US.adaptive": {"governments.US.adaptive_controls": True},
-               "developers.public_sector_share": {"governments.US.bans.CN": "government"},
+               # which segments a government-scope ban reaches matters only under such a ban
+               **{f"developers.segments.{name}.public": {"governments.US.bans.CN": "government"}
+                  for name in SimConfig().developers.segments},
                # serving takes a few percent of a fleet at 2025 token volumes: at 100x the
                # volume the cap on the serving share binds
                "chips.max_serving_share": {"market.token_demand_mtok_per_month": 2e10}}
@@ -130,6 +135,10 @@ def _all_paths():
         for f in dataclasses.fields(node):
             if isinstance(getattr(node, f.name), (int, float)) and f"{group}.{f.name}" not in skip:
                 yield f"{group}.{f.name}", getattr(node, f.name), dict(f.metadata)
+    for name, segment in cfg.developers.segments.items():
+        for f in dataclasses.fields(segment):
+            yield f"developers.segments.{name}.{f.name}", getattr(segment, f.name), \
+                dict(f.metadata)
     for f in dataclasses.fields(LabConfig):
         value = getattr(cfg.labs["alibaba"], f.name)
         if isinstance(value, (int, float)) and not isinstance(value, bool):

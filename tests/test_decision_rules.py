@@ -9,32 +9,38 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from sim import capability, chips
+from sim import capability, chips, finance
 from sim.agents.developer import DeveloperPopulation, consumer_surplus, region_choices
 from sim.agents.government import review_due, reviewed_controls
-from sim.agents.lab import derivative_rate, lab_profit, month_sales, posture_choice, \
-    posture_money, project_postures, representative_shares
-from sim.config import ChipsConfig, DeveloperConfig, GovernmentConfig, LabBehaviourConfig, \
-    LabConfig, MarketConfig, SimConfig
-from sim.enums import BLOCS, REGIONS, BanScope, Bloc, Posture, Region
+from sim.agents.lab import month_sales
+from sim.capability import REFERENCE_CAPABILITY
+from sim.config import ChipsConfig, DeveloperConfig, GovernmentConfig, LabConfig, \
+    MarketConfig, SegmentConfig, SimConfig
+from sim.enums import BLOCS, POSTURES, REGIONS, BanScope, Bloc, Posture, Region
+from sim.foresight import DecisionState, _lab_flows, project
 from sim.market import BAN_CODE, MarketInputs, Menu, ban_codes, build_menu, common_utilities, \
-    lab_region_flags, market_access, token_demand
+    lab_region_flags, market_access, representative, row_weights, token_demand
+from sim.releases import SLOTS, initial_releases, no_releases
 
 N_REGIONS, N_BLOCS = len(REGIONS), len(BLOCS)
 
 
 def tiny_menu() -> Menu:
-    """Lab 0 (US) hybrid: closed flagship and open tier; lab 1 (CN) open, no second slot."""
-    return Menu(lab=np.array([0, 0, 1, 1]), bloc=np.array([0, 0, 1, 1]),
-                exists=np.array([True, True, True, False]),
-                is_open=np.array([False, True, True, True]),
-                capability=np.array([26.0, 25.8, 25.9, 25.9]),
-                price=np.array([3.0, 1.0, 2.0, 2.0]), cost=np.array([1.0, 1.0, 2.0, 2.0]))
+    """Lab 0 (US) hybrid: closed API and a small open model; lab 1 (CN) open: its flagship.
+
+    Products ``3 * lab + kind`` with kinds (api, open, small); the missing ones never count.
+    """
+    return Menu(lab=np.array([0, 0, 0, 1, 1, 1]), bloc=np.array([0, 0, 0, 1, 1, 1]),
+                exists=np.array([True, False, True, False, True, False]),
+                is_open=np.array([False, True, True, False, True, True]),
+                capability=np.array([26.0, 0.0, 25.8, 0.0, 25.9, 0.0]),
+                price=np.array([3.0, 1.0, 1.3, 1.0, 2.6, 1.0]),
+                cost=np.array([1.0, 1.0, 1.0, 1.0, 2.0, 1.0]), age=np.zeros(6))
 
 
 def inputs(n_labs: int = 2, **kw) -> MarketInputs:
-    base = dict(month=0, lab_bloc=np.array([0, 1])[:n_labs], base_capability=np.full(n_labs, 26.0),
-                boost=np.zeros(n_labs), family_share=np.zeros(n_labs),
+    base = dict(month=0, lab_bloc=np.array([0, 1])[:n_labs], releases=no_releases(n_labs),
+                addition=np.zeros(n_labs), family_share=np.zeros(n_labs),
                 derivatives=np.zeros(n_labs), bans=np.zeros((N_REGIONS, N_BLOCS), np.int64),
                 closed_blocked=np.zeros((n_labs, N_REGIONS), bool),
                 open_excluded=np.zeros((n_labs, N_REGIONS), bool))
@@ -43,11 +49,15 @@ def inputs(n_labs: int = 2, **kw) -> MarketInputs:
 
 
 def plain_developers(**kw) -> DeveloperConfig:
-    """Developers who care about price only (alpha = 1): v_j = -ln(price_j)."""
+    """One segment of developers who care about price only (alpha = 1): v_j = -ln(price_j)."""
     zero = {r.value: {b.value: 0.0 for b in BLOCS} for r in REGIONS}
+    one = SegmentConfig(share=1.0, tokens_mtok_per_month=1.0, tokens_sigma=0.0,
+                        price_sensitivity_rel=1.0, support_value=0.0, customisation_value=0.0,
+                        data_control_value=0.0)
     return DeveloperConfig(**{"capability_weight": 0.0, "network_effect": 0.0,
                               "ecosystem_weight": 0.0, "price_sensitivity": 1.0,
-                              "open_preference": 0.0, "affinity": zero, **kw})
+                              "open_taste_sd": 0.0, "affinity": zero,
+                              "segments": {"all": one}, **kw})
 
 
 # ----------------------------------------------------------------------------- developers
@@ -64,6 +74,16 @@ def test_consumer_surplus_is_the_logsum_over_accessible_products():
     assert empty[3] == 0.0
 
 
+def test_consumer_surplus_weights_segments_by_their_share_and_price_sensitivity():
+    v = np.array([[[0.0, math.log(2.0)], [1.0, 5.0]]])  # one region, two segments
+    allowed = np.array([[[True, True], [True, False]]])
+    cs = consumer_surplus(v, allowed, np.array([0.5, 1.0]), np.array([10.0]),
+                          segment_weights=np.array([0.25, 0.75]))
+    # segment 0: ln 3 / 0.5; segment 1 may only use product 0: 1 / 1
+    assert cs[0] == pytest.approx(0.25 * 2 * math.log(3.0) + 0.75 * 1.0)
+    assert cs[1] == pytest.approx(cs[0])
+
+
 def test_region_choices_force_the_cut_off_and_respect_the_public_mask():
     cfg = DeveloperConfig(reconsider_per_month=0.0, switching_cost=0.0)
     pop = DeveloperPopulation(4, DeveloperConfig(region_shares={"US": 1.0, "CN": 0.0, "EU": 0.0,
@@ -72,14 +92,23 @@ def test_region_choices_force_the_cut_off_and_respect_the_public_mask():
     pop.public[:] = [False, False, True, False]
     pop.choice[:] = [0, 1, 1, -1]  # developer 1 and 2 on product 1, developer 3 on nothing
     market, public = np.array([True, False, True]), np.array([True, False, False])
-    common = np.array([0.0, 0.0, 50.0])  # product 2 is far better for whoever may take it
-    movers, picks = region_choices(pop, np.arange(4), market, public, common, np.zeros(3),
-                                   np.zeros(3), np.array([0, 0, 1]), cfg,
-                                   np.random.default_rng(1))
+    common = np.array([0.0, 0.0, 50.0])  # product 2 (open) is far better for whoever may take it
+    is_open, lab = np.array([False, False, True]), np.array([0, 0, 1])
+
+    def choices(cost, fixed_usd):
+        return region_choices(pop, np.arange(4), market, public, common, np.zeros(3), cost,
+                              is_open, lab, cfg, MarketConfig(), 1.0, fixed_usd,
+                              np.random.default_rng(1))
+
+    movers, picks, own = choices(np.ones(3), 1e12)
     # developer 0 keeps an accessible product (nobody reconsiders by chance); the others are
     # cut off or unserved; the public-sector developer may only take product 0
     assert movers.tolist() == [1, 2, 3]
     assert picks.tolist() == [2, 0, 2]
+    assert not own.any()  # self-hosting at a prohibitive fixed cost
+    # with self-hosting almost free, those who pick the open model run it themselves
+    movers, picks, own = choices(np.full(3, 1e-6), 0.0)
+    assert picks.tolist() == [2, 0, 2] and own.tolist() == [True, False, True]
 
 
 # ----------------------------------------------------------------------------- market
@@ -102,39 +131,84 @@ def test_market_access_applies_bans_and_licences():
     excluded = np.zeros((2, N_REGIONS), bool)
     excluded[1, 2] = True  # lab 1's licence excludes the EU
     market, public = market_access(tiny_menu(), inputs(bans=bans, open_excluded=excluded))
-    assert market[0].tolist() == [True, True, True, False]
-    assert public[0].tolist() == [True, True, False, False]
-    assert market[2].tolist() == [True, True, False, False]
+    assert market[0].tolist() == [True, False, True, False, True, False]
+    assert public[0].tolist() == [True, False, True, False, False, False]
+    assert market[2].tolist() == [True, False, True, False, False, False]
 
 
 def test_build_menu_capability_cost_and_price():
     cfg = SimConfig()
-    menu = build_menu([Posture.open, Posture.hybrid],
-                      inputs(base_capability=np.array([25.7, 25.5]), boost=np.array([0.2, 0.4]),
-                             month=12), cfg)
-    lag = cfg.lab_behaviour.hybrid_tier_lag_months * cfg.model.capability_oom_per_month
-    assert menu.exists.tolist() == [True, False, True, True]
-    assert menu.is_open.tolist() == [True, True, False, True]
-    assert menu.capability[[0, 2, 3]] == pytest.approx([25.9, 25.5 + 0.4 * 0.5,
-                                                        25.5 + 0.4 - lag])
+    gap = 0.6
+    rel = initial_releases([Posture.open, Posture.hybrid], np.array([25.7, 25.5]), gap)
+    menu = build_menu(rel, inputs(releases=rel, addition=np.array([0.2, 0.4]), month=12), cfg)
+    assert menu.exists.tolist() == [False, True, True, True, False, True]
+    assert menu.is_open.tolist() == [False, True, True, False, True, True]
+    # open releases gain the community's addition to their family; a closed API does not
+    assert menu.capability[menu.exists] == pytest.approx([25.9, 25.1 + 0.2, 25.5,
+                                                          24.9 + 0.4])
+    assert (menu.capability[~menu.exists] < REFERENCE_CAPABILITY - 50).all()
     mk = cfg.market
-    # the open flagship sits at the reference capability: base cost, one year of decline
-    assert menu.cost[0] == pytest.approx(mk.hosting_usd_per_mtok
+    # the open flagship sits 0.2 OOM above the reference capability, after a year of decline
+    assert menu.cost[1] == pytest.approx(mk.hosting_usd_per_mtok
                                          * 10 ** (mk.cost_capability_elasticity * 0.2)
                                          / mk.cost_decline_per_year)
-    assert menu.price[menu.is_open] == pytest.approx(menu.cost[menu.is_open])
-    assert menu.price[2] > menu.cost[2]
-    assert menu.bloc.tolist() == [0, 0, 1, 1]
+    assert menu.price[menu.is_open] == pytest.approx(menu.cost[menu.is_open]
+                                                     * (1 + mk.host_margin))
+    assert menu.price[3] > menu.cost[3]
+    assert menu.bloc.tolist() == [0, 0, 0, 1, 1, 1]
+    assert menu.lab.tolist() == [0, 0, 0, 1, 1, 1]
+    assert menu.age.tolist() == [0.0, 12.0, 12.0, 12.0, 0.0, 12.0]
 
 
 def test_common_utilities_measure_capability_from_the_frontier():
     dev = plain_developers(capability_weight=0.5, network_effect=1.0)
     cfg = replace(SimConfig(), developers=dev)
-    u = common_utilities(tiny_menu(), inputs(family_share=np.array([0.99, 0.0])), cfg)
-    months = (np.array([26.0, 25.8, 25.9, 25.9]) - 26.0) / cfg.model.capability_oom_per_month
-    net = np.log(np.array([0.99, 0.99, 0.0, 0.0]) + 0.01)
-    assert u.shape == (N_REGIONS, 4)
+    menu = tiny_menu()
+    u = common_utilities(menu, inputs(family_share=np.array([0.99, 0.0])), cfg)
+    months = (menu.capability - 26.0) / cfg.model.capability_oom_per_month
+    net = np.log(np.array([0.99] * 3 + [0.0] * 3) + 0.01)
+    assert u.shape == (N_REGIONS, 6)
     assert u[1] == pytest.approx(0.5 * months + net)
+
+
+def test_common_utilities_fade_the_ecosystem_of_old_open_releases():
+    dev = plain_developers(ecosystem_weight=2.0, ecosystem_fade_months=12.0)
+    cfg = replace(SimConfig(), developers=dev)
+    menu = replace(tiny_menu(), age=np.array([0.0, 0.0, 0.0, 0.0, 12.0, 0.0]))
+    u = common_utilities(menu, inputs(derivatives=np.array([1e4, 1e4])), cfg)
+    # lab 0's fresh small model keeps 2 ln 2; lab 1's year-old flagship 1/e of it; no API gains
+    assert u[0, [0, 2, 4]] == pytest.approx([0.0, 2 * math.log(2.0),
+                                             2 * math.log(2.0) / math.e])
+
+
+def test_representative_shares_are_the_logit_shares_of_the_typical_developer():
+    cfg = replace(SimConfig(), developers=plain_developers())
+    menu = replace(tiny_menu(), price=np.array([1.0, 9.0, 2.0, 9.0, 4.0, 9.0]))
+    proj = representative(menu, inputs(selfhost_fixed_usd=1e12), cfg)
+    assert proj.shares.shape == proj.utility.shape == proj.selfhost.shape == (N_REGIONS, 1, 6)
+    # v = -ln(price) over the three products on offer: weights 1, 1/2, 1/4
+    expected = np.array([1.0, 0.0, 0.5, 0.0, 0.25, 0.0]) / 1.75
+    for r in range(N_REGIONS):
+        assert proj.shares[r, 0] == pytest.approx(expected)
+    assert not proj.selfhost.any()
+    # self-hosting at cost and no fixed cost beats paying a host's margin
+    cheap = representative(menu, inputs(selfhost_fixed_usd=0.0), cfg)
+    assert cheap.selfhost[0, 0].tolist() == [False, True, True, False, True, True]
+    assert cheap.utility[0, 0, 2] == pytest.approx(-math.log(menu.cost[2]))
+
+
+def test_row_weights_split_regions_by_segment_heads_and_tokens():
+    cfg = SimConfig()
+    heads, tokens = row_weights(cfg)
+    assert heads.shape == tokens.shape == (N_REGIONS, len(cfg.developers.segments))
+    assert heads.sum() == pytest.approx(1.0) and tokens.sum() == pytest.approx(1.0)
+    segs = list(cfg.developers.segments.values())
+    us = cfg.developers.region_shares["US"]
+    assert heads[0] == pytest.approx([us * s.share / sum(t.share for t in segs) for s in segs])
+    # enterprises use more tokens each than independent developers
+    names = list(cfg.developers.segments)
+    e, i = names.index("enterprise"), names.index("independent")
+    assert tokens[0, e] / heads[0, e] > tokens[0, i] / heads[0, i]
 
 
 def test_token_demand_grows_by_the_yearly_factor_and_slows():
@@ -151,74 +225,139 @@ def test_token_demand_grows_by_the_yearly_factor_and_slows():
 
 
 # ----------------------------------------------------------------------------- labs
-def test_lab_profit_on_a_tiny_menu():
-    menu, shares = tiny_menu(), np.array([0.2, 0.3, 0.5, 0.0])
-    profit, revenue, open_share = lab_profit(menu, shares, 0, 1e9, rules_cost=0.25,
-                                             cloud_capture=0.1)
-    # API: 1e9 Mtok * 0.2 * (3 - 1) USD * (1 - 0.25); services: 1e9 * 0.3 * 1 USD * 0.1
-    assert profit == pytest.approx((0.3e9 + 0.03e9) / 1e9)
-    assert revenue == pytest.approx(0.2 * 3 + 0.03)  # the API bill plus services
-    assert open_share == pytest.approx(0.3)
-    profit, revenue, open_share = lab_profit(menu, shares, 1, 1e9, rules_cost=0.25,
-                                             cloud_capture=0.1)
-    assert profit == pytest.approx(1e9 * 0.5 * 2.0 * 0.1 / 1e9) and open_share == 0.5
-    assert revenue == pytest.approx(profit)
-
-
-def test_month_sales_and_derivatives_on_the_tiny_menu():
-    menu, shares = tiny_menu(), np.array([0.2, 0.3, 0.5, 0.0])
-    sales = month_sales(menu, shares, 1e9, np.array([0.1, 0.5]), 0.25, 1000.0)
+def test_month_sales_on_the_tiny_menu():
+    menu = tiny_menu()
+    tokens = np.array([0.2, 0.0, 0.3, 0.0, 0.5, 0.0]) * 1e9
+    hosted = np.array([0.0, 0.0, 0.3, 0.0, 0.2, 0.0]) * 1e9  # 0.3e9 of lab 1's self-hosted
+    sales = month_sales(menu, tokens, hosted, np.array([0.1, 0.5]), 0.25, 1000.0)
     # lab 0: API 0.2 * 3 + services 0.3 * 1 * 0.1 (USD bn); margin 0.2 * (3 - 1)
-    assert sales.revenue == pytest.approx([0.63, 0.5 * 2 * 0.5])
+    # lab 1: only its hosted tokens earn it services: 0.2 * 2 * 0.5
+    assert sales.revenue == pytest.approx([0.63, 0.2])
     assert sales.api_margin == pytest.approx([0.4, 0.0])
     assert sales.compliance == pytest.approx([0.1, 0.0])
     # closed tokens' serving bill 0.2e9 USD at 1000 USD per H100e-month: 2e5 H100e
     assert sales.serving_h100e == pytest.approx([2e5, 0.0])
-    rate = derivative_rate(shares, menu.is_open, np.array([1.0, 2.0]), 100.0)
-    assert rate == pytest.approx([100 * 1.0 * 0.3, 100 * 2.0 * 0.5])
+    all_hosted = month_sales(menu, tokens, np.where(menu.is_open, tokens, 0.0),
+                             np.array([0.1, 0.5]), 0.25, 1000.0)
+    assert all_hosted.revenue[1] == pytest.approx(0.5 * 2 * 0.5)
 
 
-def test_representative_shares_are_the_logit_shares_of_the_average_developer():
-    cfg = replace(SimConfig(), developers=plain_developers())
-    menu = replace(tiny_menu(), price=np.array([1.0, 2.0, 4.0, 4.0]))
-    shares = representative_shares(menu, inputs(), cfg)
-    # v = -ln(price) over the three products on offer: weights 1, 1/2, 1/4
-    assert shares == pytest.approx(np.array([1.0, 0.5, 0.25, 0.0]) / 1.75)
+def solo_state(cfg: SimConfig, posture: Posture = Posture.closed, **kw) -> DecisionState:
+    """What a lone lab knows at month 0, before any developer has chosen."""
+    gap = cfg.lab_behaviour.small_model_gap_months * cfg.model.capability_oom_per_month
+    rel = initial_releases([posture], np.array([26.0]), gap)
+    base = dict(lab=0, inputs=inputs(1, releases=rel, selfhost_fixed_usd=1e12),
+                postures=[posture], capability=np.array([26.0]),
+                trend=np.array([cfg.model.capability_oom_per_month]),
+                training=np.array([1e5]), intervals=np.array([6.0]),
+                excluded=np.zeros((1, 1), bool),
+                shares=np.zeros((N_REGIONS, len(cfg.developers.segments), SLOTS)),
+                community_h100e=np.zeros(1), open_users=np.zeros(1), rules_cost=0.0,
+                cloud_capture=0.0, funding_base=1.0, revenue_start=0.1, market_revenue=0.0,
+                elasticity=1.0,
+                grants=np.zeros(3), fill=1.0, usd_per_h100e=3e4)
+    base.update(kw)
+    return DecisionState(**base)
+
+
+def solo_config() -> SimConfig:
+    labs = {"solo": LabConfig(bloc=Bloc.US, posture=Posture.closed)}
+    return replace(SimConfig(labs=labs), developers=plain_developers())
 
 
 def test_project_postures_one_lab_alone():
-    labs = {"solo": LabConfig(bloc=Bloc.US, posture=Posture.closed)}
-    cfg = replace(SimConfig(labs=labs), developers=plain_developers())
-    profit, revenue, open_share = project_postures(0, [Posture.closed], inputs(1), cfg,
-                                                   rules_cost=0.0, cloud_capture=0.0)
-    assert revenue[2] > profit[2] > 0  # the bill exceeds the margin
-    # open: no API product and no captured services; closed: all developers on the API
-    assert profit[0] == 0.0 and profit[2] > 0
-    assert open_share.tolist() == pytest.approx([1.0, open_share[1], 0.0])
-    assert 0 < open_share[1] < 1  # hybrid: the open tier takes part of the market
-    none = project_postures(0, [Posture.closed], inputs(1), cfg, rules_cost=1.0,
-                            cloud_capture=0.0)[0]
-    assert none[2] == 0.0  # content rules that take all API profit leave nothing
+    cfg = solo_config()
+    fs = project(solo_state(cfg), cfg)
+    assert list(POSTURES) == [Posture.open, Posture.hybrid, Posture.closed]
+    # a lone lab serves every developer whatever it does
+    assert fs.share == pytest.approx([1.0, 1.0, 1.0])
+    # open: no API and no captured services; closed: all developers on the API
+    assert fs.open_share[0] == pytest.approx(1.0) and fs.open_share[2] == 0.0
+    assert 0 < fs.open_share[1] < 1  # hybrid: the small open model takes part of the market
+    assert fs.profit[0] == 0.0 and fs.revenue[0] == 0.0
+    assert fs.revenue[2] > fs.profit[2] > 0  # the bill exceeds the margin
+    assert 0 < fs.profit[1] < fs.profit[2]
+    assert fs.money_months[2] > fs.money_months[1] > fs.money_months[0] > 0  # funding only
+    assert (fs.community_months == 0).all()  # no community compute
+    none = project(solo_state(cfg, rules_cost=1.0), cfg)
+    assert none.profit[2] == 0.0  # content rules that take all API profit leave nothing
+    # an open lab that hosts part of its weights' traffic earns on it
+    served = project(solo_state(cfg, cloud_capture=0.5), cfg)
+    assert served.profit[0] > 0 and served.profit[2] == pytest.approx(fs.profit[2])
+    # financiers who value developers fund the open lab for its reach, without revenue
+    valued = project(solo_state(cfg, market_revenue=1.0), cfg)
+    assert valued.money_months[0] > fs.money_months[0] and valued.revenue[0] == 0.0
 
 
-def test_posture_choice_without_pressures_is_uniform():
-    flat = LabBehaviourConfig(inertia=0.0, temperature=1.0, political_cost=0.0,
-                              endorsement_reward=0.0, security_cost=0.0, community_value=0.0)
-    prob = posture_choice(np.zeros(3), np.zeros(3), Posture.open, openness_bias=0.0, home=None,
-                          behaviour=flat)
-    assert prob == pytest.approx([1 / 3] * 3)
-    prob = posture_choice(np.array([0.0, 0.0, math.log(2.0)]), np.zeros(3), Posture.open,
-                          openness_bias=0.0, home=None, behaviour=flat)
-    # ln 2 months of capability bought (money_weight 1) doubles the odds of closing
-    assert prob == pytest.approx([0.25, 0.25, 0.5])
+def test_projected_community_months_follow_openness_and_open_users():
+    cfg = solo_config()
+    fs = project(solo_state(cfg, community_h100e=np.array([1e6])), cfg)
+    # the community improves the newest open release: all of an open lab's users build on it,
+    # a hybrid's small model counts half, a closed lab has none
+    assert fs.community_months[0] > fs.community_months[1] > fs.community_months[2] == 0.0
+    more = project(solo_state(cfg, community_h100e=np.array([1e7])), cfg)
+    assert more.community_months[0] > fs.community_months[0]
 
 
-def test_posture_money_adds_the_funding_revenue_attracts_and_grants():
-    profit, revenue = np.array([0.0, 0.5, 1.0]), np.array([0.0, 1.0, 3.0])
-    money = posture_money(profit, revenue, np.array([0.2, 0.1, 0.0]),
-                          funding_base_usd_bn_per_year=12.0, revenue_start=1.0, elasticity=1.0)
-    # funding = 1 * (R + 0.1) / (1 + 0.1)
-    assert money == pytest.approx([0.1 / 1.1 + 0.2, 0.5 + 1.0 + 0.1, 1.0 + 3.1 / 1.1])
+def test_projected_shares_move_gradually_from_the_actual_ones():
+    cfg = solo_config()
+    # every developer is on the lab's API now; the lab considers going open
+    now = np.zeros((N_REGIONS, 1, SLOTS))
+    now[..., 0] = 1.0
+    stay = project(solo_state(cfg, shares=now), cfg)
+    fresh = project(solo_state(cfg), cfg)
+    # going open withdraws the API: its users move at once, whatever they held
+    assert stay.open_share[0] == pytest.approx(fresh.open_share[0]) == pytest.approx(1.0)
+    # going hybrid leaves the API on offer: few of its users move to the small model
+    assert stay.open_share[1] < fresh.open_share[1]
+
+
+def test_booked_sales_are_the_projected_flows_content_rules_included():
+    # what a lab projects when it chooses a posture (sim.foresight._lab_flows) is what its
+    # accounts then book (month_sales) for the same shares: revenue, and profit = revenue
+    # minus the serving bill and the content-rules cost
+    menu, rng = tiny_menu(), np.random.default_rng(3)
+    n_seg = 2
+    raw = rng.random((N_REGIONS, n_seg, 6)) * menu.exists
+    shares = raw / raw.sum(axis=-1, keepdims=True)
+    selfhost = (rng.random(shares.shape) < 0.4) & menu.is_open
+    heads = rng.random((N_REGIONS, n_seg))
+    heads /= heads.sum()
+    tokens = rng.random((N_REGIONS, n_seg))
+    tokens /= tokens.sum()
+    total = 1e9
+    on = (tokens[..., None] * shares).sum(axis=(0, 1)) * total
+    hosted = (tokens[..., None] * shares * ~selfhost).sum(axis=(0, 1)) * total
+    capture, rules, rent = np.array([0.1, 0.5]), np.array([0.25, 0.1]), 1460.0
+    sales = month_sales(menu, on, np.where(menu.is_open, hosted, 0.0), capture, rules, rent)
+    serving_bill = sales.serving_h100e * rent / 1e9
+    cfg = replace(SimConfig(), developers=plain_developers())
+    for lab in (0, 1):
+        state = solo_state(cfg, lab=lab, rules_cost=float(rules[lab]),
+                           cloud_capture=float(capture[lab]))
+        flows = _lab_flows(shares, selfhost, menu, menu.lab == lab, heads, tokens, total, state)
+        assert flows["revenue"] == pytest.approx(sales.revenue[lab])
+        assert sales.revenue[lab] - serving_bill[lab] - sales.compliance[lab] \
+            == pytest.approx(flows["profit"])
+        mine = (heads[..., None] * shares).sum(axis=(0, 1))[menu.lab == lab]
+        assert flows["share"] == pytest.approx(mine.sum())
+        assert flows["open_share"] == pytest.approx(mine[menu.is_open[menu.lab == lab]].sum())
+    # lab 0's API margin is docked by a quarter
+    assert sales.compliance[0] == pytest.approx(0.25 * sales.api_margin[0]) and \
+        sales.api_margin[0] > 0
+
+
+def test_funding_follows_revenue_from_a_floor():
+    # base 12 USD bn a year: 1 a month at the starting revenue 1; floor 0.1
+    funding = finance.funding(np.full(3, 12.0), np.array([0.0, 1.0, 3.0]), np.ones(3),
+                              np.ones(3))
+    assert funding == pytest.approx([0.1 / 1.1, 1.0, 3.1 / 1.1])
+    inert = finance.funding(np.full(3, 12.0), np.array([0.0, 1.0, 3.0]), np.ones(3),
+                            np.zeros(3))
+    assert inert == pytest.approx([1.0, 1.0, 1.0])
+    # traction: revenue plus developers valued at the market's revenue per developer
+    got = finance.traction(np.array([0.0, 1.0]), np.array([0.5, 0.1]), 4.0, 0.5)
+    assert got == pytest.approx([0.5 * 0.5 * 4.0, 1.0 + 0.5 * 0.1 * 4.0])
 
 
 # ----------------------------------------------------------------------------- governments
@@ -287,11 +426,10 @@ def test_bloc_frontier_and_gap():
 
 
 def test_initial_knowledge_reproduces_the_starting_capability():
-    compute, boost, open_ = np.array([1e5, 3e4]), np.array([0.3, 0.1]), np.array([1.0, 0.5])
-    start = np.array([25.7, 25.2])
-    k = capability.initial_knowledge(start, compute, boost, open_)
-    assert capability.capability(compute, k, boost, open_) == pytest.approx(start)
-    assert capability.community_boost(1e4, 0.5) == pytest.approx(0.5 * math.log(2.0))
+    compute, start = np.array([1e5, 3e4]), np.array([25.7, 25.2])
+    k = capability.initial_knowledge(start, compute)
+    assert capability.capability(compute, k) == pytest.approx(start)
+    assert k == pytest.approx(start - np.log10(compute))
 
 
 def test_grow_knowledge_adds_algorithmic_progress_and_imitation():
@@ -299,8 +437,9 @@ def test_grow_knowledge_adds_algorithmic_progress_and_imitation():
                   open_spillover_oom_per_month=0.0, imitation_open_per_month=0.5,
                   imitation_closed_per_month=0.0)
     none = np.zeros((2, 2), bool)
+    open_caps = np.array([26.0, -np.inf])  # lab 0 has released open weights at 26
     k = capability.grow_knowledge(np.zeros(2), np.array([1e5, 1e5]), np.array([26.0, 25.0]),
-                                  np.array([1.0, 0.0]), np.array([1.0, 2.0]), cfg,
+                                  np.array([1.0, 0.0]), open_caps, np.array([1.0, 2.0]), cfg,
                                   excluded=none, api_blocked=none)
     # the closed lab trails the best open model by 1 OOM; with equal compute it absorbs at
     # 1 / (1 + absorptive_half_ratio) of the base rate
@@ -309,9 +448,18 @@ def test_grow_knowledge_adds_algorithmic_progress_and_imitation():
     # a licence that excludes the imitator's home region leaves it nothing to imitate
     barred = np.array([[False, False], [True, False]])
     k = capability.grow_knowledge(np.zeros(2), np.array([1e5, 1e5]), np.array([26.0, 25.0]),
-                                  np.array([1.0, 0.0]), np.array([1.0, 2.0]), cfg,
+                                  np.array([1.0, 0.0]), open_caps, np.array([1.0, 2.0]), cfg,
                                   excluded=barred, api_blocked=none)
     assert k == pytest.approx([0.02, 0.04])
+
+
+def test_best_open_for_respects_licences():
+    caps = np.array([26.0, 25.5, -np.inf])
+    best, owner = capability.best_open_for(caps, np.zeros((3, 3), bool))
+    assert best.tolist() == [26.0] * 3 and owner.tolist() == [0, 0, 0]
+    excluded = np.array([[False, False, False], [True, False, False], [True, True, False]])
+    best, owner = capability.best_open_for(caps, excluded)
+    assert best.tolist() == [26.0, 25.5, -np.inf] and owner.tolist() == [0, 1, -1]
 
 
 def test_catching_up_needs_compute():
@@ -322,20 +470,3 @@ def test_catching_up_needs_compute():
                                    np.full(2, 25.5), open_source_training=np.full(2, 1e6), **kw)
     # same gaps; the imitator with 1% of the source's compute absorbs 1/(1 + 10) as fast
     assert dk[1] / dk[0] == pytest.approx((1e4 / (1e4 + 1e5)) / (1e6 / (1e6 + 1e5)))
-
-
-def test_booked_margin_is_the_projected_profit_content_rules_included():
-    # what a lab projects when it chooses a posture is what its accounts then book: revenue
-    # minus the serving bill and the content-rules cost equals lab_profit for the same shares
-    menu, shares = tiny_menu(), np.array([0.2, 0.3, 0.5, 0.0])
-    capture, rules = np.array([0.1, 0.5]), np.array([0.25, 0.1])
-    sales = month_sales(menu, shares, 1e9, capture, rules, 1460.0)
-    serving_bill = sales.serving_h100e * 1460.0 / 1e9
-    for lab in (0, 1):
-        projected, revenue, _ = lab_profit(menu, shares, lab, 1e9, rules_cost=rules[lab],
-                                           cloud_capture=capture[lab])
-        assert revenue == pytest.approx(sales.revenue[lab])
-        assert sales.revenue[lab] - serving_bill[lab] - sales.compliance[lab] \
-            == pytest.approx(projected)
-    # lab 0's API margin 0.2 * (3 - 1) is docked by a quarter
-    assert sales.compliance[0] == pytest.approx(0.25 * 0.4)
