@@ -15,12 +15,23 @@ command skips finished jobs. The outcomes (final month) are averaged over replic
 analysed; how much of the outcome variance is seed noise rather than parameter effects is
 reported separately.
 
+With ``effect_of=<scenario>`` the analysis is of that scenario's *effect*: every sample runs
+twice with the same seeds, as the baseline (or the ``scenario=`` given) and with the scenario
+composed on top, and the outcome of each run is the paired difference (scenario minus
+baseline). Which parameters decide the size of an answer, and its sign (Morris ``mu`` is the
+mean signed effect of a factor; a factor whose ``mu`` is large against the mean effect can
+flip it):
+
+    python -m experiments.sensitivity method=morris n=8 effect_of=us_tightens_controls \
+        outcomes=cn_openness
+
 Keys: ``method`` (sobol|morris), ``n`` (Sobol base sample, a power of 2; Morris trajectories),
 ``replicates``, ``first_seed``, ``outcomes`` (comma list of names in
 ``study.uncertainty.OUTCOMES``),
 ``uncertainty`` (config name or YAML path), ``levers`` (true: sample levers too), ``factors``
 (comma list: only these), ``sample_seed``, ``num_levels`` (Morris), ``conf_level``,
-``resamples`` (bootstrap), ``name`` (output folder name), ``out`` (folder root), ``quiet``.
+``resamples`` (bootstrap), ``effect_of`` (a scenario: analyse its paired effect), ``name``
+(output folder name), ``out`` (folder root), ``quiet``.
 Anything else (``model.n_developers=2000``, ``scenario=...``, ``hydra.launcher.n_jobs=2``) is
 passed to every job as a Hydra override.
 
@@ -51,7 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "method": "sobol", "n": 64, "replicates": 2, "first_seed": 0,
     "outcomes": ",".join(DEFAULT_OUTCOMES), "uncertainty": "default", "levers": False,
     "factors": "", "sample_seed": 0, "num_levels": 4, "conf_level": 0.95, "resamples": 200,
-    "name": "", "out": "", "quiet": False,
+    "effect_of": "", "name": "", "out": "", "quiet": False,
 }
 
 
@@ -84,12 +95,15 @@ def sensitivity(argv: Sequence[str]) -> SensitivityResult:
     out_dir = Path(opts["out"] or OUT_ROOT / "sensitivity") / name
     print(f"sensitivity ({method}): {len(samples)} samples x {opts['replicates']} replicates "
           f"= {len(samples) * opts['replicates']} runs in {out_dir}", flush=True)
-    run = run_samples(samples, factors, out_dir, overrides, opts["replicates"],
-                      opts["first_seed"], names, quiet=opts["quiet"])
-    run.outcomes.to_csv(out_dir / "outcomes.csv", index=False)
-    indices = analyse(method, unit, factors, run.outcomes, names, opts["conf_level"],
+    if opts["effect_of"]:
+        outcomes = scenario_effect(samples, factors, out_dir, overrides, opts, names)
+    else:
+        outcomes = run_samples(samples, factors, out_dir, overrides, opts["replicates"],
+                               opts["first_seed"], names, quiet=opts["quiet"]).outcomes
+    outcomes.to_csv(out_dir / "outcomes.csv", index=False)
+    indices = analyse(method, unit, factors, outcomes, names, opts["conf_level"],
                       opts["resamples"], opts["sample_seed"], opts["num_levels"])
-    noise = seed_noise(run.outcomes, names)
+    noise = seed_noise(outcomes, names)
     indices.to_csv(out_dir / "indices.csv", index=False)
     noise.to_csv(out_dir / "noise.csv", index=False)
     problems = convergence_problems(indices)
@@ -98,7 +112,33 @@ def sensitivity(argv: Sequence[str]) -> SensitivityResult:
     figure = plot_indices(indices, noise, out_dir / "sensitivity.png",
                           {n: OUTCOMES[n].label for n in names}, factors,
                           problems) if len(indices) else None
-    return SensitivityResult(out_dir, indices, noise, run.outcomes, figure, len(run.outcomes))
+    return SensitivityResult(out_dir, indices, noise, outcomes, figure, len(outcomes))
+
+
+def scenario_effect(samples: pd.DataFrame, factors, out_dir: Path, overrides: Sequence[str],
+                    opts: dict[str, Any], names: Sequence[str]) -> pd.DataFrame:
+    """Per sample and replicate, the paired effect of ``opts["effect_of"]`` on each outcome.
+
+    Runs the samples twice with the same seeds (common random numbers), in ``out_dir/base``
+    and in ``out_dir/<scenario>`` with the scenario composed after any ``scenario=`` override,
+    and returns scenario minus base, in the columns :func:`run_samples` returns.
+    """
+    scenario = opts["effect_of"]
+    base_parts = [o.split("=", 1)[1].strip("[]") for o in overrides if o.startswith("scenario=")]
+    rest = [o for o in overrides if not o.startswith("scenario=")]
+    parts = [p for p in ",".join(base_parts).split(",") if p and p != "baseline"]
+    with_it = [*rest, f"scenario=[{','.join([*parts, scenario])}]"]
+    runs = {}
+    for label, jobs in (("base", overrides), (scenario, with_it)):
+        runs[label] = run_samples(samples, factors, out_dir / label, jobs, opts["replicates"],
+                                  opts["first_seed"], names, quiet=opts["quiet"]).outcomes
+    # pair runs by sample and seed (a run's id names its scenario, so it differs)
+    keys = [c for c in runs["base"].columns if c not in names and c != "run_id"]
+    merged = runs["base"].drop(columns="run_id", errors="ignore").merge(
+        runs[scenario].drop(columns="run_id", errors="ignore"), on=keys, suffixes=("_base", ""))
+    for name in names:
+        merged[name] = merged[name] - merged[f"{name}_base"]
+    return merged[keys + list(names)]
 
 
 def report(result: SensitivityResult) -> str:

@@ -19,42 +19,53 @@ from sim.paths import set_path
 #: The calibration these values come from (``configs/calibration/<NAME>.fit.json``).
 NAME = 'calibrated'
 CREATED = '2026-12-02'
-COMMAND = 'python -m experiments.calibrate trials=480 batch=48 seeds=4 validate_seeds=10 quiet=true factors=network_effect,ecosystem_weight,community_efficiency,community_compute_share,community_home_share,derivatives_per_month,qwen_derivative_propensity,llama_derivative_propensity,open_spillover,imitation_open,domestic_chip_perf,domestic_supply_growth,price_sensitivity,enterprise_support_value,selfhost_fixed_cost,capability_weight,switching_cost,row_trust_cn,political_cost,community_weight,reach_value,reach_funding_weight,investor_pressure,premium_max,token_demand,demand_growth,labs_share_of_world_output,spend_share,money_weight,absorptive_half_ratio,imitation_closed'
+COMMAND = ('python -m experiments.calibrate trials=400 batch=40 seeds=4 validate_seeds=10 quiet='
+           'true factors=network_effect,ecosystem_weight,community_max_months,community_compute_'
+           'share,community_home_share,derivatives_per_month,qwen_derivative_propensity,llama_de'
+           'rivative_propensity,open_spillover,imitation_open,domestic_chip_perf,domestic_supply'
+           '_growth,price_sensitivity,enterprise_support_value,selfhost_fixed_cost,capability_we'
+           'ight,switching_cost,row_trust_cn,political_cost,community_weight,reach_value,reach_f'
+           'unding_weight,investor_pressure,premium_floor,premium_max,token_demand,demand_growth'
+           ',labs_share_of_world_output,spend_share,money_weight,absorptive_half_ratio,imitation'
+           '_closed')
 #: Dotted config path -> calibrated value.
-VALUES: dict[str, Any] = {'capability.absorptive_half_ratio': 0.102086,
- 'capability.community_compute_share': 0.183992,
- 'capability.community_home_share': 0.686637,
- 'capability.imitation_closed_per_month': 0.0458511,
- 'capability.imitation_open_per_month': 0.198438,
- 'capability.open_spillover_oom_per_month': 0.0204827,
- 'chips.domestic_perf_rel_h100': 0.994143,
- 'chips.domestic_supply_growth_per_year': 1.29167,
- 'chips.labs_share_of_world_output': 0.614945,
- 'developers.affinity.ROW.CN': -0.172011,
- 'developers.capability_weight': 0.353434,
- 'developers.derivatives_per_month': 29872.9,
- 'developers.ecosystem_weight': 0.397115,
- 'developers.network_effect': 0.662589,
- 'developers.price_sensitivity': 0.19834,
- 'developers.segments.enterprise.support_value': 2.84944,
- 'developers.switching_cost': 2.6563,
- 'finance.reach_funding_weight': 0.682277,
- 'finance.spend_share_per_month': 0.162015,
- 'lab_behaviour.community_weight': 0.944748,
- 'lab_behaviour.investor_pressure': 0.155202,
- 'lab_behaviour.money_weight': 1.23223,
- 'lab_behaviour.political_cost': 0.594539,
- 'lab_behaviour.reach_value': 0.906515,
- 'labs.alibaba.derivative_propensity': 8.29854,
- 'labs.meta.derivative_propensity': 0.300605,
- 'market.demand_growth_per_year': 2.70052,
- 'market.premium_max': 13.4712,
- 'market.selfhost_fixed_usd_per_month': 86317.1,
- 'market.token_demand_mtok_per_month': 654070000.0}
+VALUES: dict[str, Any] = {'capability.absorptive_half_ratio': 0.0811336,
+ 'capability.community_compute_share': 0.0771145,
+ 'capability.community_home_share': 0.584301,
+ 'capability.community_max_months': 3.87305,
+ 'capability.imitation_closed_per_month': 0.139117,
+ 'capability.imitation_open_per_month': 0.183884,
+ 'capability.open_spillover_oom_per_month': 0.021629,
+ 'chips.domestic_perf_rel_h100': 0.880771,
+ 'chips.domestic_supply_growth_per_year': 1.62779,
+ 'chips.labs_share_of_world_output': 0.690894,
+ 'developers.affinity.ROW.CN': 0.211751,
+ 'developers.capability_weight': 0.375341,
+ 'developers.derivatives_per_month': 28528.7,
+ 'developers.ecosystem_weight': 0.657648,
+ 'developers.network_effect': 0.710496,
+ 'developers.price_sensitivity': 0.226842,
+ 'developers.segments.enterprise.support_value': 2.70549,
+ 'developers.switching_cost': 3.30541,
+ 'finance.reach_funding_weight': 1.30927,
+ 'finance.spend_share_per_month': 0.176403,
+ 'lab_behaviour.community_weight': 0.958711,
+ 'lab_behaviour.investor_pressure': 0.00638672,
+ 'lab_behaviour.money_weight': 2.20676,
+ 'lab_behaviour.political_cost': 0.763401,
+ 'lab_behaviour.reach_value': 1.88668,
+ 'labs.alibaba.derivative_propensity': 8.43597,
+ 'labs.meta.derivative_propensity': 0.202903,
+ 'market.demand_growth_per_year': 3.55211,
+ 'market.premium_floor': 3.2585,
+ 'market.premium_max': 11.0121,
+ 'market.selfhost_fixed_usd_per_month': 70698.5,
+ 'market.token_demand_mtok_per_month': 458718000.0}
 #: Dotted config path -> prior value (the declared default before the fit).
 PRIORS: dict[str, Any] = {'capability.absorptive_half_ratio': 0.1,
  'capability.community_compute_share': 0.05,
  'capability.community_home_share': 0.5,
+ 'capability.community_max_months': 3.0,
  'capability.imitation_closed_per_month': 0.05,
  'capability.imitation_open_per_month': 0.08,
  'capability.open_spillover_oom_per_month': 0.015,
@@ -79,6 +90,7 @@ PRIORS: dict[str, Any] = {'capability.absorptive_half_ratio': 0.1,
  'labs.alibaba.derivative_propensity': 3.0,
  'labs.meta.derivative_propensity': 1.0,
  'market.demand_growth_per_year': 4.0,
+ 'market.premium_floor': 3.0,
  'market.premium_max': 30.0,
  'market.selfhost_fixed_usd_per_month': 15000.0,
  'market.token_demand_mtok_per_month': 200000000.0}

@@ -71,12 +71,13 @@ def channel_utilities(common: np.ndarray, log_price: np.ndarray, cost: np.ndarra
     a = tastes.alpha[:, None]
     log_price, cost = log_price[..., None, :], cost[..., None, :]  # (..., rows, products)
     base = common - a * log_price
-    closed = base + tastes.support[:, None] + mk.api_customisation * tastes.customisation[:, None]
-    hosted = base + mk.hosted_support * tastes.support[:, None] \
-        + mk.hosted_customisation * tastes.customisation[:, None]
+    closed = base + (tastes.support + mk.api_customisation * tastes.customisation)[:, None]
+    hosted = base + (mk.hosted_support * tastes.support
+                     + mk.hosted_customisation * tastes.customisation)[:, None]
     per_mtok = cost * mk.selfhost_cost_ratio \
-        + selfhost_fixed_usd / np.maximum(tastes.volume_mtok, 1e-9)[:, None]
+        + (selfhost_fixed_usd / np.maximum(tastes.volume_mtok, 1e-9))[:, None]
     own = common - a * np.log(per_mtok) + (tastes.customisation + tastes.data_control)[:, None]
-    selfhost = is_open[None, :] & (own > hosted)
-    u = np.where(is_open[None, :], np.maximum(hosted, own) + tastes.theta[:, None], closed)
-    return u, selfhost
+    selfhost = is_open & (own > hosted)
+    best = np.maximum(hosted, own, out=own)
+    best += tastes.theta[:, None]
+    return np.where(is_open, best, closed), selfhost

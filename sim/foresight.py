@@ -169,15 +169,16 @@ def project(state: DecisionState, cfg: SimConfig) -> Foresight:
     shares = np.broadcast_to(state.shares, (n, *state.shares.shape))
     released = np.full(n, -np.inf)  # effective capability of the weights each posture releases
     open_users = np.full(n, float(state.open_users[i]))
+    heads, tokens = row_weights(cfg)
+    fixed = _Fixed(state, cfg)
     for c, t in enumerate(times):
         month = state.inputs.month + int(t)
-        menu, proj, addition = _cycle_market(state, cfg, t, released, open_users)
+        menu, proj, addition = _cycle_market(state, cfg, fixed, t, released, open_users)
         if c == 0:
             released = _released(menu, i)
         moving = 1.0 - (1.0 - cfg.developers.reconsider_per_month) ** (1.0 if c == 0
                                                                        else interval)
         shares = adjust_shares(shares, proj.shares, proj.allowed, moving)
-        heads, tokens = row_weights(cfg)
         mine = menu.lab == i
         flows = _lab_flows(shares, proj.selfhost, menu, mine, heads, tokens,
                            token_demand(month, cfg.market), state)
@@ -190,37 +191,47 @@ def project(state: DecisionState, cfg: SimConfig) -> Foresight:
     return Foresight(**out)
 
 
-def _cycle_market(state: DecisionState, cfg: SimConfig, t: float, released: np.ndarray,
-                  open_users: np.ndarray):
+class _Fixed:
+    """What stays the same over one decision's projection (computed once per decision)."""
+
+    def __init__(self, state: DecisionState, cfg: SimConfig):
+        i, cap_cfg = state.lab, cfg.capability
+        self.gap_oom = cfg.lab_behaviour.small_model_gap_months \
+            * cfg.model.capability_oom_per_month
+        self.absorb = absorptive_capacity(state.training, state.training[i],
+                                          cap_cfg.absorptive_half_ratio)
+        self.may_copy = ~state.excluded[:, i]
+        self.may_copy[i] = False
+        self.tastes = representative_tastes(cfg.developers, 1.0)
+        self.tokens_now = max(token_demand(state.inputs.month, cfg.market), 1e-300)
+
+
+def _cycle_market(state: DecisionState, cfg: SimConfig, fixed: _Fixed, t: float,
+                  released: np.ndarray, open_users: np.ndarray):
     """The market ``t`` months ahead under each posture: (menu, projection, additions).
 
     Rivals' capabilities grow at their trends and close in on the weights the lab released
     (``released``, per posture); the lab's community addition follows its open users.
     """
-    cap_cfg, lb = cfg.capability, cfg.lab_behaviour
+    cap_cfg = cfg.capability
     i, n = state.lab, len(POSTURES)
-    gap_oom = lb.small_model_gap_months * cfg.model.capability_oom_per_month
     month = state.inputs.month + int(t)
-    a = absorptive_capacity(state.training, state.training[i], cap_cfg.absorptive_half_ratio)
-    may_copy = ~state.excluded[:, i]
-    may_copy[i] = False
     cap = state.capability[None, :] + state.trend[None, :] * t  # (postures, labs)
-    pull = 1.0 - np.exp(-cap_cfg.imitation_open_per_month * a * t)
-    cap = cap + np.maximum(released[:, None] - cap, 0.0) * pull[None, :] * may_copy[None, :]
-    rel = release_each(rival_releases(state, cap, t, gap_oom), i, list(POSTURES), cap[:, i],
-                       month, gap_oom)
+    pull = 1.0 - np.exp(-cap_cfg.imitation_open_per_month * fixed.absorb * t)
+    cap = cap + np.maximum(released[:, None] - cap, 0.0) * (pull * fixed.may_copy)[None, :]
+    rel = release_each(rival_releases(state, cap, t, fixed.gap_oom), i, list(POSTURES),
+                       cap[:, i], month, fixed.gap_oom)
     addition = np.broadcast_to(state.inputs.addition, (n, len(state.postures))).copy()
     addition[:, i] = community_addition(open_users, state.community_h100e[i],
                                         np.full(n, state.training[i]),
                                         cap_cfg.community_max_months
                                         * cfg.model.capability_oom_per_month)
-    growth = token_demand(month, cfg.market) / max(token_demand(state.inputs.month, cfg.market),
-                                                   1e-300)
+    growth = state.inputs.volume_growth * token_demand(month, cfg.market) / fixed.tokens_now
     inputs = replace(state.inputs, month=month, releases=rel, addition=addition,
-                     volume_growth=state.inputs.volume_growth * growth)
+                     volume_growth=growth)
     menu = build_menu(rel, inputs, cfg)
-    base = representative_tastes(cfg.developers, inputs.volume_growth)
-    proj = representative(menu, inputs, cfg, access=market_access(menu, inputs), tastes=base)
+    tastes = replace(fixed.tastes, volume_mtok=fixed.tastes.volume_mtok * growth)
+    proj = representative(menu, inputs, cfg, access=market_access(menu, inputs), tastes=tastes)
     return menu, proj, addition
 
 

@@ -214,6 +214,7 @@ class Recorder:
         self._sizes: list[int] = []
         self._labels: dict[str, list[np.ndarray]] = {c: [] for c in self.TEXT}
         self._values: list[np.ndarray] = []
+        self._segment_masks: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def _code(self, column: str, labels, n: int) -> np.ndarray:
         key = (column, labels if isinstance(labels, str) else tuple(labels), n)
@@ -319,13 +320,22 @@ class Recorder:
         self._add("lab_token_share", lab_tokens / max(total[-1], 1e-300),
                   lab=list(s.lab_names))
 
+    def _members(self, s: MonthState, names: tuple[str, ...]) -> np.ndarray:
+        """Which developers belong to the segments ``names`` (cached: segments never change)."""
+        key = (id(s.developer_segment), names)
+        cached = self._segment_masks.get(key)
+        if cached is None or cached[0] is not s.developer_segment:
+            codes = [s.segment_names.index(x) for x in names if x in s.segment_names]
+            cached = self._segment_masks[key] = (s.developer_segment,
+                                                 np.isin(s.developer_segment, codes))
+        return cached[1]
+
     def _survey_shares(self, s: MonthState, on: np.ndarray) -> None:
         """Token shares of the segments the enterprise surveys and the router data measure."""
         menu, n_p = s.menu, s.menu.lab.size
         cn_open = menu.is_open & (menu.bloc == BLOCS.index(Bloc.CN))
         for metric, names in SURVEYED.items():
-            members = np.isin(s.developer_segment, [s.segment_names.index(x) for x in names
-                                                    if x in s.segment_names])
+            members = self._members(s, names)
             if not members.any():
                 continue
             mine = on & members

@@ -357,13 +357,16 @@ def numeric_inputs(samples: pd.DataFrame, factors: Sequence[Factor]) -> pd.DataF
 #: month: outcomes of :data:`study.outcomes.CATALOGUE` labelled as those analyses name them.
 OUTCOMES: dict[str, Outcome] = {name: CATALOGUE[name].in_final_month() for name in (
     "open_share", "row_cn_share", "cn_open_share", "us_china_gap", "open_closed_gap",
-    "closed_premium")}
+    "closed_premium", "cn_share", "cn_token_share", "cn_openness")}
 DEFAULT_OUTCOMES = ("open_share", "row_cn_share", "us_china_gap", "closed_premium")
 
 
 def outcome_metrics() -> list[str]:
-    """Metric names needed to measure :data:`OUTCOMES`."""
-    return sorted({o.metric for o in OUTCOMES.values()})
+    """Metric names needed to measure :data:`OUTCOMES` (derived ones: the rows they use)."""
+    from study.tables import DERIVED_METRICS
+    recorded = {o.metric for o in OUTCOMES.values() if o.metric not in DERIVED_METRICS}
+    derived = any(o.metric in DERIVED_METRICS for o in OUTCOMES.values())
+    return sorted(recorded | ({"lab_openness"} if derived else set()))
 
 
 def outcome_table(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
@@ -380,10 +383,13 @@ def outcome_table(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
         One row per run with one column per outcome (NaN if the metric is absent, e.g. the
         closed premium when no closed model exists).
     """
+    from study.tables import DERIVED_METRICS, bloc_lab_metrics
     names = list(outcomes or OUTCOMES)
     by = list(by)
     last = df.groupby(by, sort=False).month.transform("max")
     final = df[df.month == last]
+    if any(OUTCOMES[n].metric in DERIVED_METRICS for n in names):
+        final = pd.concat([final, bloc_lab_metrics(final)], ignore_index=True)
     runs = final[by].drop_duplicates().reset_index(drop=True)
     for name in names:
         o = OUTCOMES[name]

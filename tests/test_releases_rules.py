@@ -184,9 +184,12 @@ def test_community_compute_is_a_share_of_the_accelerators_outside_the_labs():
 
 
 def test_community_addition_hand_computed():
-    add = community_addition(np.array([0.1, 0.0, 0.1]), 1e5, np.array([1e4, 1e4, 1e5]), 0.5)
-    # ratio 1e5 * 0.1 / 1e4 = 1 -> 0.5 log10 2; no users -> 0; ten times the compute -> 0.1
-    assert add == pytest.approx([0.5 * math.log10(2.0), 0.0, 0.5 * math.log10(1.1)])
+    add = community_addition(np.array([0.1, 0.0, 0.1]), 1e5, np.array([1e4, 1e4, 1e5]), 0.3)
+    # ratio 1e5 * 0.1 / 1e4 = 1 -> half the most it can add; no users -> 0; ten times the
+    # compute -> ratio 0.1 -> 0.1 / 1.1 of the most
+    assert add == pytest.approx([0.15, 0.0, 0.3 * 0.1 / 1.1])
+    # it never exceeds the most the community can add, however large the community
+    assert community_addition(np.array([1.0]), 1e12, np.array([1.0]), 0.3)[0] <= 0.3
 
 
 @settings(max_examples=80, deadline=None)

@@ -159,3 +159,19 @@ def test_sobol_on_a_tiny_run_gives_well_formed_indices_and_zero_for_an_ignored_p
     # n=4 is far too small: the command says so, per outcome, and suggests a larger n
     warnings = [line for line in capsys.readouterr().err.splitlines() if "not converged" in line]
     assert warnings and all("use a larger n (e.g. n=16)" in line for line in warnings)
+
+
+def test_effect_of_a_scenario_is_analysed_as_paired_differences(tmp_path):
+    """effect_of: each sample runs with and without the scenario on the same seeds."""
+    argv = ["method=morris", "n=2", "replicates=1", "quiet=true", f"out={tmp_path}",
+            "factors=price_sensitivity,row_adaptive_threshold", "outcomes=cn_share,us_china_gap",
+            "model.n_developers=300", "model.horizon_months=12", "hydra.launcher.n_jobs=2"]
+    tight = sensitivity.sensitivity([*argv, "effect_of=us_tightens_controls", "name=tight"])
+    assert len(tight.outcomes) == 2 * 3  # n x (factors + 1) samples, one seed each
+    assert (tmp_path / "tight" / "base").is_dir()
+    assert (tmp_path / "tight" / "us_tightens_controls").is_dir()
+    # controls from month 3 widen the gap in every sample: the effect is the paired difference
+    assert (tight.outcomes.us_china_gap > 0).all()
+    # a scenario against itself has no effect at all (common random numbers)
+    same = sensitivity.sensitivity([*argv, "effect_of=baseline", "name=same"])
+    assert (same.outcomes[["cn_share", "us_china_gap"]] == 0).all().all()

@@ -187,7 +187,7 @@ def region_choices(pop: DeveloperPopulation, idx: np.ndarray, market: np.ndarray
     A developer reconsiders with probability ``reconsider_per_month``, and always when its
     current product is no longer open to it; a mover picks by :func:`choose` over the products
     its segment may use. Draws: one uniform per developer of the region, then one Gumbel per
-    mover and product (none when nobody moves).
+    mover and product the region may use (none when nobody moves).
 
     Args:
         pop: the population (read only).
@@ -215,12 +215,22 @@ def region_choices(pop: DeveloperPopulation, idx: np.ndarray, market: np.ndarray
     movers = idx[(rng.random(idx.size) < cfg.reconsider_per_month) | ~allowed_now]
     if movers.size == 0:
         return movers, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-    u, selfhost = utilities(common, log_price, cost, is_open, pop.tastes(movers, volume_growth),
-                            pop.choice[movers], product_lab, cfg, mk, selfhost_fixed_usd)
-    allowed = np.where(pop.public[movers][:, None], public[None, :], market[None, :])
+    # only the products someone in the region may use, and the movers' current ones (for their
+    # switching costs), are scored: the others are never chosen
+    current = pop.choice[movers]
+    held = np.zeros(common.size, dtype=bool)
+    held[current[current >= 0]] = True
+    cols = np.flatnonzero(market | public | held)
+    position = np.zeros(common.size, dtype=np.int64)
+    position[cols] = np.arange(cols.size)
+    u, selfhost = utilities(common[cols], log_price[cols], cost[cols], is_open[cols],
+                            pop.tastes(movers, volume_growth),
+                            np.where(current >= 0, position[current], -1), product_lab[cols],
+                            cfg, mk, selfhost_fixed_usd)
+    allowed = np.where(pop.public[movers][:, None], public[None, cols], market[None, cols])
     picks = choose(u, allowed, rng)
     own = selfhost[np.arange(movers.size), np.maximum(picks, 0)] & (picks >= 0)
-    return movers, picks, own
+    return movers, np.where(picks >= 0, cols[np.maximum(picks, 0)], -1), own
 
 
 class DeveloperPopulation:
