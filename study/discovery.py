@@ -5,13 +5,16 @@ The Patient Rule Induction Method (Friedman and Fisher 1999), as ema-workbench i
 hold many *cases of interest* (runs whose outcome is above or below a threshold). Each box is
 reported with its *coverage* (share of all cases of interest inside it), *density* (share of
 the runs in it that are cases of interest) and *mass* (share of all runs in it), and with each
-restricted dimension's limits and quasi-p value (Bryant and Lempert 2010, as ema-workbench
-computes it for each side of a limit). ema-workbench gives the peeling trajectory, the limits
-and quasi-p values of every box on it, and the covering (each :meth:`Prim.find_box` after
-:meth:`PrimBox.select` searches the runs outside the boxes chosen so far). This module adds
-what scenario discovery over many dimensions needs on top: limits whose quasi-p value says
-they are chance are dropped, and each box is checked on held-out runs, so that PRIM does not
-report boxes found in noise. ``python -m experiments.discover`` runs the samples.
+restricted dimension's limits and quasi-p value (Bryant and Lempert 2010). ema-workbench gives
+the peeling trajectory, the limits and quasi-p values (per side) of every box on it, and the
+covering (:meth:`Prim.find_box` after :meth:`PrimBox.select` searches outside the boxes chosen).
+Added here, for discovery over many dimensions: limits whose quasi-p value says they are
+chance are dropped, and each box is checked on held-out runs, so that PRIM does not report
+boxes found in noise. ``python -m experiments.discover`` runs the samples.
+
+Not used from ema-workbench 3.0: ``PrimBox.inspect(style="data")``, which fails under pandas 3
+when a box restricts a category, and ``PrimBox.resample``, which fails (IndexError) on every
+box of a covering after the first.
 """
 
 from __future__ import annotations
@@ -154,12 +157,11 @@ def _prim(runs: _Runs, peel_alpha: float, mass_min: float) -> Any:
 
 
 def _restrictions(lims: pd.DataFrame, start: pd.DataFrame) -> dict[str, Any]:
-    """Box limits in ema-workbench's layout as :func:`_in_box` takes them.
+    """Limits in ema-workbench's layout (``start``: the box of all runs) for :func:`_in_box`.
 
-    ``lims`` and ``start`` (the first box, all training runs) hold a column per factor: the
-    lower and upper limit, or twice the set of values allowed. Only restricted factors are
-    kept, and a side PRIM did not peel is open: it sits at the training runs' extreme, which
-    is no restriction (a held-out run beyond it is inside the box).
+    A column per factor: lower and upper limit, or twice the set of values allowed. Only
+    restricted factors are kept; a side PRIM did not peel (at the training runs' extreme) is
+    open, so that a held-out run beyond it is inside the box.
     """
     out: dict[str, Any] = {}
     for name in lims.columns:
@@ -309,11 +311,10 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, kinds: dict[str, str], max_boxes:
     one with the largest coverage x density). Choosing among many boxes overfits, so the
     chosen box is kept only if, on the held-out runs, its density is significantly above the
     share of cases of interest there (binomial test at ``max_qp``) and above their share in
-    the whole space. Later boxes are searched in the runs not yet covered (PRIM's covering:
-    the chosen box is selected, and PRIM's next box leaves its runs out). Coverage, density
-    and mass are reported on all runs, the held-out density beside them, the quasi-p values
-    as PRIM computes them on the training runs not yet covered. ``bounds`` gives each numeric
-    factor's declared range, reported for a side PRIM did not peel.
+    the whole space. Later boxes are searched in the runs not yet covered (PRIM's covering).
+    Coverage, density and mass are reported on all runs, the held-out density beside them,
+    quasi-p values as PRIM computes them (training runs not yet covered). ``bounds`` gives each
+    numeric factor's declared range, reported for a side PRIM did not peel.
     """
     runs = _prepare(x, y, holdout, seed)
     if runs is None:
