@@ -150,7 +150,7 @@ def _prepare(x: pd.DataFrame, y: np.ndarray, holdout: float, seed: int) -> _Runs
 def _prim(runs: _Runs, peel_alpha: float, mass_min: float) -> Any:
     """ema-workbench's PRIM on the training runs (its import warns of optional parts: quiet)."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*not installed", category=UserWarning)
+        warnings.filterwarnings("ignore", message=".*not (installed|available)")
         from ema_workbench.analysis.prim import Prim
     return Prim(runs.x[runs.train].reset_index(drop=True), runs.y[runs.train].astype(int),
                 peel_alpha=peel_alpha, mass_min=mass_min)
