@@ -70,7 +70,7 @@ def savefig(self, fname, *args, **kwargs):
     data = {"axes": [_artists(ax) for ax in self.axes],
             "texts": [t.get_text() for t in self.texts],
             "legends": [[t.get_text() for t in l.get_texts()] for l in self.legends],
-            "suptitle": self._suptitle.get_text() if self._suptitle else ""}
+            "suptitle": self.get_suptitle()}
     with open(os.environ["FINGERPRINT_FIGS"], "a") as fh:
         fh.write(json.dumps({"file": os.path.basename(str(fname)), "data": data}) + "\n")
     return result

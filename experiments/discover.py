@@ -9,10 +9,11 @@ A Latin-hypercube design over the declared uncertain parameters *and* policy lev
 sensitivity analysis (``experiments.sweep.samples.run_samples``: one multirun of
 ``experiments.run``). A run is a case of interest when its outcome (final month, averaged over
 replicates) is above (or below) the threshold. The Patient Rule Induction Method (Friedman and
-Fisher 1999, the ``prim`` package) then peels the space into boxes that hold many cases of
-interest: each box is reported with its *coverage* (share of all cases of interest inside it),
-*density* (share of the runs in it that are cases of interest) and *mass* (share of all runs in
-it), and with each restricted dimension's limits and quasi-p value (Bryant and Lempert 2010).
+Fisher 1999, as ema-workbench implements it; :mod:`study.discovery`) then peels the space into
+boxes that hold many cases of interest: each box is reported with its *coverage* (share of all
+cases of interest inside it), *density* (share of the runs in it that are cases of interest) and
+*mass* (share of all runs in it), and with each restricted dimension's limits and quasi-p value
+(Bryant and Lempert 2010).
 Because levers sit next to the uncertainties, a box reads "the outcome happens when policy X is
 chosen and assumptions Y hold".
 

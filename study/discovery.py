@@ -1,20 +1,28 @@
 """Scenario discovery with PRIM: boxes of parameter and policy space where an outcome happens.
 
-The Patient Rule Induction Method (Friedman and Fisher 1999, the ``prim`` package) peels the
-space of sampled inputs into boxes that hold many *cases of interest* (runs whose outcome is
-above or below a threshold). Each box is reported with its *coverage* (share of all cases of
-interest inside it), *density* (share of the runs in it that are cases of interest) and *mass*
-(share of all runs in it), and with each restricted dimension's limits and quasi-p value
-(Bryant and Lempert 2010). Boxes are cleaned of insignificant restrictions and checked on
-held-out runs, so that PRIM does not report boxes found in noise. ``python -m
-experiments.discover`` runs the samples.
+The Patient Rule Induction Method (Friedman and Fisher 1999), as ema-workbench implements it
+(:class:`ema_workbench.analysis.prim.Prim`), peels the space of sampled inputs into boxes that
+hold many *cases of interest* (runs whose outcome is above or below a threshold). Each box is
+reported with its *coverage* (share of all cases of interest inside it), *density* (share of
+the runs in it that are cases of interest) and *mass* (share of all runs in it), and with each
+restricted dimension's limits and quasi-p value (Bryant and Lempert 2010). ema-workbench gives
+the peeling trajectory, the limits and quasi-p values (per side) of every box on it, and the
+covering (:meth:`Prim.find_box` after :meth:`PrimBox.select` searches outside the boxes chosen).
+Added here, for discovery over many dimensions: limits whose quasi-p value says they are
+chance are dropped, and each box is checked on held-out runs, so that PRIM does not report
+boxes found in noise. ``python -m experiments.discover`` runs the samples.
+
+Not used from ema-workbench 3.0: ``PrimBox.inspect(style="data")``, which fails under pandas 3
+when a box restricts a category, and ``PrimBox.resample``, which fails (IndexError) on every
+box of a covering after the first.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,7 +30,10 @@ from scipy.stats import binom
 
 from study.uncertainty import OUTCOMES, Factor, numeric_inputs
 
-#: Rounds of dropping insignificant restrictions from a box before giving up on the rest.
+if TYPE_CHECKING:
+    from ema_workbench.analysis.prim import PrimBox
+
+#: Rounds of dropping chance limits from a box before giving up on the rest.
 _CLEANING_ROUNDS = 5
 #: The hold-out split's own stream ("PRIM" in ASCII), so that it is independent of any draw
 #: made with the same seed.
@@ -39,7 +50,7 @@ class Box:
     mass: float
     n_cases: int
     limits: pd.DataFrame  # factor, kind, lower, upper, values, qp
-    trajectory: pd.DataFrame  # coverage, density, mass, res dim along the peeling trajectory
+    trajectory: pd.DataFrame  # coverage, density, mass, res_dim along the peeling trajectory
     chosen: int = 0
     dropped: list[str] = field(default_factory=list)
     test_density: float = float("nan")  # density on the held-out runs
@@ -79,6 +90,7 @@ def restriction_text(row: Any, factor: Factor) -> str:
 
 
 def _in_box(x: pd.DataFrame, lims: dict[str, Any], cats: set[str]) -> np.ndarray:
+    """Which rows of ``x`` lie inside limits ``{name: (lower, upper) or set of values}``."""
     inside = np.ones(len(x), dtype=bool)
     for name, lim in lims.items():
         if name in cats:
@@ -86,42 +98,6 @@ def _in_box(x: pd.DataFrame, lims: dict[str, Any], cats: set[str]) -> np.ndarray
         else:
             inside &= ((x[name] >= lim[0]) & (x[name] <= lim[1])).to_numpy()
     return inside
-
-
-def _limits_of(box_lim: Any, x: pd.DataFrame, cats: set[str]) -> dict[str, Any]:
-    """The restricted dimensions of a prim box-limit record, relative to the data's extent."""
-    out = {}
-    for name in x.columns:
-        lo, hi = box_lim[name][0], box_lim[name][1]
-        if name in cats:
-            allowed = set(lo) if isinstance(lo, (set, frozenset)) else {lo}
-            if allowed != set(x[name].unique()):
-                out[name] = allowed
-        elif lo > x[name].min() or hi < x[name].max():
-            # a side that was not peeled is open (the data's extreme is not a restriction)
-            out[name] = (float(lo) if lo > x[name].min() else -np.inf,
-                         float(hi) if hi < x[name].max() else np.inf)
-    return out
-
-
-def quasi_p(x: pd.DataFrame, y: np.ndarray, lims: dict[str, Any], cats: set[str],
-            mask: np.ndarray | None = None) -> dict:
-    """Quasi-p value of each restriction (one-sided binomial test, Bryant and Lempert 2010).
-
-    The chance of a box with the box's density arising from the box without that restriction;
-    ``mask`` limits the data considered (the runs not covered by earlier boxes).
-    """
-    mask = np.ones(len(y), dtype=bool) if mask is None else mask
-    inside = _in_box(x, lims, cats) & mask
-    t_box, h_box = int(inside.sum()), int(y[inside].sum())
-    out = {}
-    for name in lims:
-        rest = {k: v for k, v in lims.items() if k != name}
-        wider = _in_box(x, rest, cats) & mask
-        p = y[wider].sum() / max(wider.sum(), 1)
-        out[name] = float(binom.sf(h_box - 1, t_box, p)) if t_box else 1.0
-    return out
-
 
 
 @dataclass
@@ -135,84 +111,121 @@ class _Runs:
     test: np.ndarray
     n_cases: int  # cases of interest among all runs
 
-    @property
-    def x_train(self) -> pd.DataFrame:
-        """The training runs' inputs, as PRIM sees them."""
-        return self.x[self.train].reset_index(drop=True)
-
 
 class _Candidate(NamedTuple):
     """A box on the peeling trajectory once cleaned, with its statistics on the fitted runs."""
 
-    step: int
+    step: int  # the box's place on PRIM's peeling trajectory
+    entry: int  # the cleaned box's place in the PrimBox's list of boxes (``box_lims``)
     lims: dict[str, Any]
     dropped: list[str]
-    n_in: int
     density: float
     coverage: float
 
 
-def _holdout_mask(n: int, holdout: float, seed: int) -> np.ndarray:
-    """Runs held out to check each box (none if fewer than 10 would be)."""
-    test = np.random.default_rng([seed, _SPLIT_STREAM]).random(n) < holdout
-    if holdout <= 0 or test.sum() < 10:
-        return np.zeros(n, dtype=bool)
-    return test
-
-
 def _prepare(x: pd.DataFrame, y: np.ndarray, holdout: float, seed: int) -> _Runs | None:
-    """The runs with their split; None when no box can be found (no or only cases)."""
+    """The runs with their split; None when no box can be found (no or only cases).
+
+    A ``holdout`` share of the runs, drawn from the seed's own stream, is held out to check
+    each box (none if fewer than 10 would be).
+
+    Numbers become float64 and categories (booleans among them) objects: ema-workbench's PRIM
+    peels float and int columns and treats every other column as a category.
+    """
     y = np.asarray(y, dtype=bool)
     cats = {c for c in x.columns if not pd.api.types.is_numeric_dtype(x[c])
             or pd.api.types.is_bool_dtype(x[c])}
-    xx = x.copy().reset_index(drop=True)
-    for c in cats:
-        xx[c] = xx[c].astype(object)
+    xx = pd.DataFrame({c: x[c].astype(object if c in cats else float) for c in x.columns})
     n_cases = int(y.sum())
     if n_cases == 0 or n_cases == len(y):
         return None
-    test = _holdout_mask(len(y), holdout, seed)
+    test = np.random.default_rng([seed, _SPLIT_STREAM]).random(len(y)) < holdout
+    test &= holdout > 0 and test.sum() >= 10
     train = ~test
     if not y[train].any() or y[train].all():
         return None
-    return _Runs(xx, y, cats, train, test, n_cases)
+    return _Runs(xx.reset_index(drop=True), y, cats, train, test, n_cases)
 
 
-def _next_prim_box(algo: Any, have_boxes: bool) -> Any:
-    """PRIM's next box, or None when it has none left (an error if it finds none at all)."""
-    try:
-        return algo.find_box()
-    except Exception as err:  # prim raises when nothing is left to peel
-        if have_boxes:
-            return None
-        raise RuntimeError(f"PRIM failed: {err}") from err
+def _prim(runs: _Runs, peel_alpha: float, mass_min: float) -> Any:
+    """ema-workbench's PRIM on the training runs (its import warns of optional parts: quiet)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not (installed|available)")
+        from ema_workbench.analysis.prim import Prim
+    return Prim(runs.x[runs.train].reset_index(drop=True), runs.y[runs.train].astype(int),
+                peel_alpha=peel_alpha, mass_min=mass_min)
 
 
-def _cleaned(runs: _Runs, lims: dict[str, Any], fit: np.ndarray,
-             max_qp: float) -> tuple[dict[str, Any], list[str]]:
-    """Drop insignificant restrictions (quasi-p above ``max_qp``) until the rest are significant."""
-    dropped: list[str] = []
-    for _ in range(_CLEANING_ROUNDS):
-        qps = quasi_p(runs.x, runs.y, lims, runs.cats, fit)
-        weak = sorted((n for n, q in qps.items() if q > max_qp), key=qps.get)
+def _restrictions(lims: pd.DataFrame, start: pd.DataFrame) -> dict[str, Any]:
+    """Limits in ema-workbench's layout (``start``: the box of all runs) for :func:`_in_box`.
+
+    A column per factor: lower and upper limit, or twice the set of values allowed. Only
+    restricted factors are kept; a side PRIM did not peel (at the training runs' extreme) is
+    open, so that a held-out run beyond it is inside the box.
+    """
+    out: dict[str, Any] = {}
+    for name in lims.columns:
+        (lo, hi), (lo0, hi0) = lims[name], start[name]
+        if isinstance(lo, (set, frozenset)):
+            if set(lo) != set(lo0):
+                out[name] = set(lo)
+        elif lo != lo0 or hi != hi0:
+            out[name] = (lo if lo != lo0 else -np.inf, hi if hi != hi0 else np.inf)
+    return out
+
+
+def _chance_limits(pbox: PrimBox, entry: int, max_qp: float) -> tuple[pd.DataFrame, list[str]]:
+    """Box ``entry``'s limits with every side whose quasi-p value exceeds ``max_qp`` reset.
+
+    Returns the new limits (ema-workbench's layout) and the names of what was dropped: a
+    factor's name when it loses its whole restriction, else ``name (lower limit)``.
+    """
+    lims, start = pbox.box_lims[entry].copy(), pbox.box_lims[0]
+    dropped = []
+    for name, qps in pbox.p_values[entry].items():  # [lower, upper]; -1 where not restricted
+        weak = [side for side, qp in enumerate(qps) if qp > max_qp]
         if not weak:
-            break
-        dropped += weak
-        lims = {n: v for n, v in lims.items() if n not in weak}
+            continue
+        if isinstance(start[name][0], (set, frozenset)):
+            lims[name] = start[name]
+        else:
+            for side in weak:
+                lims.loc[side, name] = start.loc[side, name]
+        whole = len(weak) == sum(qp >= 0 for qp in qps)
+        dropped.append(name if whole else f"{name} ({('lower', 'upper')[weak[0]]} limit)")
     return lims, dropped
 
 
-def _candidates(runs: _Runs, pbox: Any, steps: int, fit: np.ndarray,
-                max_qp: float) -> list[_Candidate]:
+def _cleaned(pbox: PrimBox, step: int, cats: set[str], max_qp: float) -> tuple[int, list[str]]:
+    """Box ``step`` without chance limits, added to the PrimBox; its place and what was dropped.
+
+    Dropping a limit changes the others' quasi-p values, so this repeats until every limit
+    left is significant (at most a few rounds). ema-workbench's ``PrimBox.update`` computes
+    the new box's statistics and quasi-p values on the runs PRIM is fitting.
+    """
+    entry, dropped = step, []
+    prim = pbox.prim
+    for _ in range(_CLEANING_ROUNDS):
+        lims, weak = _chance_limits(pbox, entry, max_qp)
+        if not weak:
+            break
+        dropped += weak
+        x = prim.x.loc[prim.yi_remaining]
+        inside = _in_box(x, _restrictions(lims, pbox.box_lims[0]), cats)
+        pbox.update(lims, prim.yi_remaining[inside])
+        entry = len(pbox.box_lims) - 1
+    return entry, dropped
+
+
+def _candidates(runs: _Runs, pbox: PrimBox, steps: int, max_qp: float) -> list[_Candidate]:
     """Every box of the peeling trajectory, cleaned, with its statistics on the fitted runs."""
-    x_train, train_cases = runs.x_train, max(int(runs.y[runs.train].sum()), 1)
     out = []
-    for i in range(steps):
-        lims, dropped = _cleaned(runs, _limits_of(pbox._box_lims[i], x_train, runs.cats), fit,
-                                 max_qp)
-        inside = _in_box(runs.x, lims, runs.cats) & fit
-        n_in, hits = int(inside.sum()), int(runs.y[inside].sum())
-        out.append(_Candidate(i, lims, dropped, n_in, hits / max(n_in, 1), hits / train_cases))
+    for step in range(steps):
+        entry, dropped = _cleaned(pbox, step, runs.cats, max_qp)
+        stats = pbox.peeling_trajectory.iloc[entry]
+        lims = _restrictions(pbox.box_lims[entry], pbox.box_lims[0])
+        out.append(_Candidate(step, entry, lims, dropped, float(stats.density),
+                              float(stats.coverage)))
     return out
 
 
@@ -248,34 +261,37 @@ def _holdout_test(runs: _Runs, lims: dict[str, Any], covered: np.ndarray, fit: n
     return density, p_value, passed
 
 
-def _limits_table(runs: _Runs, lims: dict[str, Any], qps: dict[str, float],
+def _limits_table(runs: _Runs, pick: _Candidate, qps: dict[str, list[float]],
                   kinds: dict[str, str], bounds: dict[str, tuple[float, float]]) -> pd.DataFrame:
-    """One row per restricted factor; a side PRIM did not peel shows the declared bound."""
+    """One row per restricted factor; a side PRIM did not peel shows the declared bound.
+
+    A factor's quasi-p value is its weakest limit's: the largest of its restricted sides'
+    (ema-workbench gives one per side, -1 for a side not restricted).
+    """
     rows = []
-    for name, lim in lims.items():
+    for name, lim in pick.lims.items():
+        qp = max(q for q in qps[name] if q >= 0)
         if name in runs.cats:
             rows.append({"factor": name, "kind": kinds.get(name, ""), "lower": np.nan,
-                         "upper": np.nan, "values": ", ".join(sorted(map(str, lim))),
-                         "qp": qps[name]})
+                         "upper": np.nan, "values": ", ".join(sorted(map(str, lim))), "qp": qp})
         else:
             lo, hi = bounds.get(name, (runs.x[name].min(), runs.x[name].max()))
             rows.append({"factor": name, "kind": kinds.get(name, ""),
                          "lower": max(lim[0], lo), "upper": min(lim[1], hi), "values": "",
-                         "qp": qps[name]})
+                         "qp": qp})
     limits = pd.DataFrame(rows, columns=["factor", "kind", "lower", "upper", "values", "qp"])
     return limits.sort_values("qp").reset_index(drop=True)
 
 
-def _box(index: int, runs: _Runs, pick: _Candidate, trajectory: pd.DataFrame,
+def _box(index: int, runs: _Runs, pbox: PrimBox, pick: _Candidate, trajectory: pd.DataFrame,
          covered: np.ndarray, kinds: dict[str, str], bounds: dict[str, tuple[float, float]],
          test: tuple[float, float]) -> tuple[Box, np.ndarray]:
     """The chosen box with its statistics on the runs not yet covered, and those runs in it."""
     inside = _in_box(runs.x, pick.lims, runs.cats) & ~covered
     n_in = int(inside.sum())
-    qps = quasi_p(runs.x, runs.y, pick.lims, runs.cats, ~covered)
     box = Box(index, coverage=float(runs.y[inside].sum() / runs.n_cases),
               density=float(runs.y[inside].mean()), mass=n_in / len(runs.y), n_cases=n_in,
-              limits=_limits_table(runs, pick.lims, qps, kinds, bounds),
+              limits=_limits_table(runs, pick, pbox.p_values[pick.entry], kinds, bounds),
               trajectory=trajectory, chosen=pick.step, dropped=pick.dropped,
               test_density=test[0] if runs.test.any() else float("nan"), test_p=test[1])
     return box, inside
@@ -288,51 +304,47 @@ def find_boxes(x: pd.DataFrame, y: np.ndarray, kinds: dict[str, str], max_boxes:
     """Run PRIM on inputs ``x`` (floats and categories) and cases of interest ``y`` (bool).
 
     The runs are split at random (seeded) into a training part and a ``holdout`` share. On the
-    training runs PRIM peels the space step by step; every box on that peeling trajectory is
-    cleaned by dropping the restrictions whose quasi-p value exceeds ``max_qp`` (PRIM in many
-    dimensions also trims dimensions that do not matter), and the densest cleaned box that
-    keeps at least ``min_coverage`` of the cases of interest is chosen (failing that, the one
-    with the largest coverage x density). Choosing among many boxes overfits, so the chosen box
-    is kept only if, on the held-out runs, its density is significantly above the share of
-    cases of interest there (binomial test at ``max_qp``) and above their share in the whole
-    space. Later boxes are searched in the runs not yet covered (PRIM's covering approach).
-    Coverage, density and mass are reported on all runs, the held-out density beside them.
-    ``bounds`` gives each numeric factor's declared range, reported for a side PRIM did not
-    peel.
+    training runs ema-workbench's PRIM peels the space step by step; every box on that peeling
+    trajectory is cleaned by dropping the limits whose quasi-p value exceeds ``max_qp`` (PRIM
+    in many dimensions also trims dimensions that do not matter), and the densest cleaned box
+    that keeps at least ``min_coverage`` of the cases of interest is chosen (failing that, the
+    one with the largest coverage x density). Choosing among many boxes overfits, so the
+    chosen box is kept only if, on the held-out runs, its density is significantly above the
+    share of cases of interest there (binomial test at ``max_qp``) and above their share in
+    the whole space. Later boxes are searched in the runs not yet covered (PRIM's covering).
+    Coverage, density and mass are reported on all runs, the held-out density beside them,
+    quasi-p values as PRIM computes them (training runs not yet covered). ``bounds`` gives each
+    numeric factor's declared range, reported for a side PRIM did not peel.
     """
-    import prim
     runs = _prepare(x, y, holdout, seed)
     if runs is None:
         return []
-    algo = prim.Prim(runs.x_train, runs.y[runs.train].astype(float), threshold=0.5,
-                     threshold_type=">", peel_alpha=peel_alpha, mass_min=mass_min)
+    prim = _prim(runs, peel_alpha, mass_min)
     boxes: list[Box] = []
     covered = np.zeros(len(runs.y), dtype=bool)
     for k in range(max_boxes):
-        pbox = _next_prim_box(algo, bool(boxes))
-        if pbox is None:
+        pbox = prim.find_box()
+        if pbox is None:  # no training run left outside the boxes
             break
-        trajectory = pbox.peeling_trajectory.reset_index(drop=True)
-        fit = runs.train & ~covered
-        candidates = _candidates(runs, pbox, len(trajectory), fit, max_qp)
+        steps = len(pbox.peeling_trajectory)
+        trajectory = pbox.peeling_trajectory.copy()  # before cleaning adds boxes to it
+        candidates = _candidates(runs, pbox, steps, max_qp)
         pick = _pick(candidates, min_coverage)
         trajectory = trajectory.assign(clean_coverage=[c.coverage for c in candidates],
                                        clean_density=[c.density for c in candidates],
                                        clean_res_dim=[len(c.lims) for c in candidates])
-        pbox.select(pick.step)  # PRIM's covering: the next box is searched outside this one
-        density, p_value, passed = _holdout_test(runs, pick.lims, covered, fit,
-                                                 len(trajectory), max_qp)
+        pbox.select(pick.entry)  # PRIM's covering: the next box is searched outside this one
+        fit = runs.train & ~covered
+        density, p_value, passed = _holdout_test(runs, pick.lims, covered, fit, steps, max_qp)
         if not passed:
             break  # no better than chance out of sample, or no denser than the whole space
-        box, inside = _box(k + 1, runs, pick, trajectory, covered, kinds, bounds or {},
+        box, inside = _box(k + 1, runs, pbox, pick, trajectory, covered, kinds, bounds or {},
                            (density, p_value))
         boxes.append(box)
         covered |= inside
         if runs.y[~covered].sum() == 0:
             break
     return boxes
-
-
 def cases_of_interest(outcomes: pd.DataFrame, samples: pd.DataFrame, factors: Sequence[Factor],
                       outcome: str, threshold: float,
                       direction: str) -> tuple[pd.DataFrame, np.ndarray]:

@@ -54,7 +54,7 @@ def test_three_panels_titled_labelled_and_compute_on_a_log_axis(table):
     assert all("USD bn per year, annualised" in ax.get_ylabel() for ax in axes[1:])
     assert axes[0].get_yscale() == "log" and axes[1].get_yscale() == "linear"
     assert all(ax.get_xlabel() == "calendar month" for ax in axes)
-    title = fig._suptitle.get_text()
+    title = fig.get_suptitle()
     assert style.scenario_label("baseline") in title and "median of 2 seeds" in title
 
 
@@ -93,7 +93,7 @@ def test_a_scenario_other_than_the_baseline_is_drawn_on_request(table):
     other = table.assign(value=np.where(table.scenario == "alibaba_closes", 2 * table.value,
                                         table.value))
     fig = budgets.budget_figure(other, scenario="alibaba_closes")
-    assert style.scenario_label("alibaba_closes") in fig._suptitle.get_text()
+    assert style.scenario_label("alibaba_closes") in fig.get_suptitle()
     us = fig.axes[1].get_lines()[0]
     assert us.get_ydata()[0] == pytest.approx(2 * 12 * 30.0 * 1.25)
 

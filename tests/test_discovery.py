@@ -44,6 +44,26 @@ def test_prim_recovers_a_planted_box_of_policy_and_assumption(design):
     assert "policy:" in text and "assumptions:" in text and "us_export_controls >=" in text
 
 
+def test_covering_recovers_two_known_boxes_one_after_the_other():
+    # the outcome happens in 90% of the runs with a > 0.6 and b > 0.6, or with c < 0.2, and
+    # in 3% elsewhere: PRIM's covering finds one box, then the other outside it
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame(rng.random((1000, 6)), columns=list("abcdef"))
+    region = ((x.a > 0.6) & (x.b > 0.6)) | (x.c < 0.2)
+    y = (region.to_numpy() & (rng.random(1000) < 0.9)) | (rng.random(1000) < 0.03)
+    boxes = find_boxes(x, y, dict.fromkeys(x, "uncertainty"),
+                       bounds=dict.fromkeys(x, (0.0, 1.0)))
+    found = {frozenset(b.limits.factor): b.limits.set_index("factor") for b in boxes}
+    assert set(found) == {frozenset("ab"), frozenset("c")}
+    ab, c = found[frozenset("ab")], found[frozenset("c")]
+    assert list(ab.lower) == pytest.approx([0.6, 0.6], abs=0.05)
+    assert list(ab.upper) == [1.0, 1.0]  # sides not peeled, or peeled by chance: open
+    assert (c.loc["c", "lower"], c.loc["c", "upper"]) == (0.0, pytest.approx(0.2, abs=0.03))
+    assert all(b.density > 0.8 and b.test_density > 0.8 for b in boxes)
+    assert sum(b.coverage for b in boxes) > 0.85  # each run counted in one box only
+    assert [b.index for b in boxes] == [1, 2]
+
+
 def test_no_box_when_the_outcome_is_pure_noise(design):
     # PRIM always finds some box in sample; the held-out check must reject it
     factors, x = design

@@ -197,7 +197,7 @@ def test_scenario_colour_is_the_same_in_every_figure(multi, summary):
     assert drawn == {k: v for k, v in expected.items() if not k.startswith("baseline")}
     fig = scenarios.scenario_outcomes_figure(multi)
     for sub in fig.subfigs:
-        tag = sub._suptitle
+        tag = next(t for t in sub.texts if t.get_text() == sub.get_suptitle())
         colour = mcolors.to_hex(tag.get_bbox_patch().get_facecolor())
         assert expected[tag.get_text()] == colour
         for ax in sub.axes:
@@ -325,7 +325,7 @@ def test_lever_chain_shows_each_link_over_time_and_against_the_lever():
 # ------------------------------------------------------------------------------ figures & files
 def test_small_multiples_put_each_scenario_against_the_baseline(multi):
     fig = scenarios.scenario_outcomes_figure(multi)
-    assert [s._suptitle.get_text() for s in fig.subfigs] == \
+    assert [s.get_suptitle() for s in fig.subfigs] == \
         [style.scenario_label(s) for s in SCENARIOS[1:]]
     grid = [sub.axes for sub in fig.subfigs]
     assert all(len(row) == len(KEY_OUTCOMES) for row in grid)

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hydra._internal.config_loader_impl import get_overrides_dirname
-from hydra.core.override_parser.overrides_parser import OverridesParser
-
 from experiments.sweep import resume
+from sim.hydra_conf import compose_config
 from study.results_io import COLLECTED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,18 +37,26 @@ def collected(out: Path) -> pd.DataFrame:
     return pd.read_parquet(out / COLLECTED).sort_values(KEY).reset_index(drop=True)[KEY + ["value"]]
 
 
+def hydra_dirname(overrides: list[str], exclude: list[str], item_sep: str, kv_sep: str) -> str:
+    """The job's ``hydra.job.override_dirname``, as Hydra composes it (its public API)."""
+    naming = "hydra.job.config.override_dirname"
+    cfg = compose_config(None, [*overrides, f"{naming}.exclude_keys=[{','.join(exclude)}]",
+                                f"{naming}.item_sep='{item_sep}'", f"{naming}.kv_sep='{kv_sep}'"],
+                         return_hydra_config=True)
+    return cfg.hydra.job.override_dirname
+
+
 @pytest.mark.parametrize("overrides", [
     ["scenario=baseline", "seed=3", "model.n_developers=300"],
-    ["+sweep=smoke", "seeds_per_job=2", "output.figures=False", "a.b@pkg=1", "~c.d"],
+    ["+sweep@hydra.sweeper.params=smoke", "seeds_per_job=2", "output.figures=False", "+a.b=1",
+     "~events"],
     ["developers.network_effect=0.5", "output.sweep_name=sweep-abc", "seed=10"],
 ])
 def test_job_folders_are_named_as_hydra_names_them(overrides):
     exclude = ["sweep", "output.sweep_name", "output.figures"]
-    parsed = OverridesParser.create().parse_overrides(overrides)
-    assert resume.override_dirname(overrides, exclude, ",", "=") \
-        == get_overrides_dirname(parsed, exclude, ",", "=")
-    assert resume.override_dirname(overrides, exclude, "/", ":") \
-        == get_overrides_dirname(parsed, exclude, "/", ":")
+    for item_sep, kv_sep in ((",", "="), ("/", ":")):
+        assert resume.override_dirname(overrides, exclude, item_sep, kv_sep) \
+            == hydra_dirname(overrides, exclude, item_sep, kv_sep)
 
 
 def _finish(run_dir: Path, digest: str, seed: int) -> None:

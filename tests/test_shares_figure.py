@@ -70,7 +70,7 @@ def test_legends_colours_and_axes_are_in_words(figure):
     assert faces[0] == tuple(np.round(plt.matplotlib.colors.to_rgb(BLOC_COLOURS["US"]), 3))
     lab_names = [t.get_text() for t in labs.get_legend().get_texts()]
     assert set(lab_names) == {"openai (US)", "meta (US)", "deepseek (CN)", "mistral (EU)"}
-    assert "%" in blocs.get_ylabel() and "mean of 2 runs" in figure._suptitle.get_text()
+    assert "%" in blocs.get_ylabel() and "mean of 2 runs" in figure.get_suptitle()
     assert "world" in blocs.get_title()
 
 

@@ -12,9 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from joblib._parallel_backends import LokyBackend
 
-from experiments.sweep.worker_server import THREAD_LIMIT_VARS, thread_limit, wanted
+from experiments.sweep.worker_server import thread_limit, wanted
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,10 +52,6 @@ def test_the_server_is_used_on_linux_only_unless_asked_for(monkeypatch):
 ])
 def test_workers_get_the_thread_limits_joblib_would_give_them(workers, cores, expected):
     assert thread_limit(workers, cores) == expected
-
-
-def test_the_thread_limits_are_the_ones_joblib_sets_for_its_own_workers():
-    assert THREAD_LIMIT_VARS == LokyBackend.MAX_NUM_THREADS_VARS
 
 
 PROBE = textwrap.dedent("""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import logging
-import sys
 from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
+
+from experiments.sweep.private_apis import loky_pool
 
 log = logging.getLogger(__name__)
 
@@ -40,37 +41,23 @@ def _collect_text(sweep_dir: Path, figures: bool, summary: bool) -> str:
     return collect_text(sweep_dir, figures, summary)
 
 
-def _launcher_pool():
-    """The joblib launcher's pool of worker processes (None if joblib started none)."""
-    module = sys.modules.get("joblib.externals.loky.reusable_executor")
-    return getattr(module, "_executor", None)
-
-
-def _idle_executor():
-    """The joblib launcher's pool of worker processes, if it ran this sweep and still works."""
-    executor = _launcher_pool()
-    flags = getattr(executor, "_flags", None)
-    if flags is None or flags.broken is not None or flags.shutdown:
-        return None
-    return executor
-
-
 def in_idle_worker(fn, *args):
     """``fn(*args)`` in one of the joblib launcher's idle workers, else in this process.
 
     The workers have run the model, so the libraries the collector needs (pyarrow, pandas,
     SciPy) are imported there already; this process would spend 0.4 s importing them, with
     every core but one idle (benchmarks/results_sweep.md). A worker that dies (out of memory,
-    killed) leaves the work to this process.
+    killed) leaves the work to this process, and so does a pool that is broken or shut down
+    (loky's ``submit`` refuses work then).
     """
-    from joblib.externals.loky.process_executor import BrokenProcessPool
+    from joblib.externals.loky import BrokenProcessPool
 
-    executor = _idle_executor()
+    executor = loky_pool()
     if executor is None:
         return fn(*args)
     try:
         future = executor.submit(fn, *args)
-    except RuntimeError:  # shut down meanwhile
+    except (BrokenProcessPool, RuntimeError):  # a worker died earlier, or shut down
         return fn(*args)
     try:
         return future.result()
@@ -85,6 +72,6 @@ def _stop_idle_workers() -> None:
     Left alone, they are stopped at interpreter exit, and Python waits for them there; stopped
     now, they exit at once.
     """
-    executor = _launcher_pool()
+    executor = loky_pool()
     if executor is not None:
         executor.shutdown(wait=False, kill_workers=True)

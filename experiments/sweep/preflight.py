@@ -14,13 +14,13 @@ import dataclasses
 import os
 from typing import Any, Iterable, Sequence
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.plugins import Plugins
 from hydra.errors import HydraException
 from omegaconf import OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
-from experiments.sweep import resume
+from experiments.sweep import private_apis, resume
 from sim.config import SimConfig
 from sim.hydra_conf import CONFIG_DIR, AppConfig, compose_config, register, to_sim_config
 from sim.run import config_hash
@@ -86,8 +86,9 @@ def expand_jobs(overrides: Sequence[str], config_loader: Any = None) -> list[lis
     """The override list of every job a multirun launches: the project's one sweep expander.
 
     The cartesian product of the swept values, in the order of the keys, a key given twice
-    keeping its last value: Hydra's basic sweeper's own expansion (``split_arguments``), so that
-    what the preflight checks is what the ``checked`` sweeper (a basic sweeper) launches. The
+    keeping its last value: Hydra's basic sweeper's own expansion
+    (:func:`experiments.sweep.private_apis.sweep_jobs`), so that what the preflight checks is
+    what the ``checked`` sweeper (a basic sweeper) launches. The
     ``samples`` sweeper multiplies its list of jobs by it. ``config_loader`` lets Hydra's
     parser expand ``glob(...)`` over a config group's options.
 
@@ -96,7 +97,7 @@ def expand_jobs(overrides: Sequence[str], config_loader: Any = None) -> list[lis
     """
     parsed = _parse(list(overrides), config_loader)
     try:
-        return BasicSweeper.split_arguments(parsed, None)[0]
+        return private_apis.sweep_jobs(parsed)
     except HydraException as err:
         raise ConfigError("override", " ".join(overrides),
                           f"a list or range of values ({err})") from None
@@ -106,8 +107,8 @@ def check_data_only(cfg) -> None:
     """Raise ConfigError if a config would make Hydra import or call anything not allowed.
 
     Scenario and sweep files are data: they may set values, but a ``_target_`` (which Hydra
-    instantiates) is refused everywhere except the allow-listed callback and Hydra's own
-    launcher and sweeper plugins.
+    instantiates) is refused everywhere except the allow-listed callback and the launcher and
+    sweeper plugins Hydra knows (its plugin registry, :func:`_plugin_targets`).
     """
     hydra_node = cfg.get("hydra") if "hydra" in cfg else None
     if hydra_node is not None:
@@ -129,13 +130,26 @@ def check_data_only(cfg) -> None:
                                   "standard logging classes (logging.*) only")
         for part in ("launcher", "sweeper"):
             target = str(hydra_node.get(part, {}).get("_target_", ""))
-            if not target.startswith(("hydra_plugins.", "hydra._internal.core_plugins.")):
+            if target not in _plugin_targets(part):
                 raise ConfigError(f"hydra.{part}._target_", target, "a Hydra plugin class")
     body = OmegaConf.to_container(cfg, resolve=False)
     body.pop("hydra", None)
     path = _find_target(body, "")
     if path:
         raise ConfigError(path, "_target_", "plain values only: config files are data")
+
+
+def _plugin_targets(part: str) -> set[str]:
+    """The ``_target_`` of every launcher or sweeper plugin Hydra has found (``part``).
+
+    Hydra's own (basic launcher and sweeper) and those installed in ``hydra_plugins`` (joblib,
+    Ray, submitit; this project's sweepers).
+    """
+    from hydra.plugins.launcher import Launcher
+    from hydra.plugins.sweeper import Sweeper
+
+    kind = {"launcher": Launcher, "sweeper": Sweeper}[part]
+    return {f"{c.__module__}.{c.__qualname__}" for c in Plugins.instance().discover(kind)}
 
 
 def _find_callable(node, prefix: str) -> str:

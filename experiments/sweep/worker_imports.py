@@ -23,11 +23,13 @@ import experiments.sweep.callbacks  # noqa: E402,F401  (Hydra calls it in each j
 import experiments.sweep.job  # noqa: E402,F401  (the job Hydra runs)
 import experiments.sweep.outputs  # noqa: E402,F401  (pyarrow, Parquet)
 import hydra  # noqa: E402,F401
-import hydra_plugins.hydra_joblib_launcher._core  # noqa: E402,F401  (the launcher's job function)
 import hydra_plugins.openmarket_sweeper.checked_sweeper  # noqa: E402,F401
 import joblib.externals.loky.process_executor  # noqa: E402,F401  (the worker loop)
 import sim.hydra_conf  # noqa: E402,F401  (the configs)
 import sim.model  # noqa: E402,F401  (Mesa)
+from experiments.sweep.private_apis import preload_joblib_launcher  # noqa: E402
+
+preload_joblib_launcher()  # the launcher's job function
 
 # Frozen: no later collection in a worker traverses them, and forked workers keep sharing their
 # memory pages with the server instead of copying them. Workers turn collection back on when

@@ -15,7 +15,8 @@ idle background thread of Arrow's bundled jemalloc (started when pyarrow loads; 
 Mesa, load pyarrow), whose fork handlers leave the child's allocator consistent: Python notes
 any forking of a threaded process with a DeprecationWarning, shown only with ``-W default``.
 
-This module only uses the standard library: it runs before the command imports anything else.
+This module only uses the standard library (and :mod:`experiments.sweep.private_apis`, which does
+too): it runs before the command imports anything else.
 """
 
 from __future__ import annotations
@@ -25,13 +26,15 @@ import os
 import signal
 import sys
 
+from experiments.sweep.private_apis import forkserver_pid
+
 #: what the server imports before it forks any worker
 PRELOAD = ["experiments.sweep.worker_imports"]
 #: the worker count the server limits its libraries' thread pools for (hydra.launcher.n_jobs)
 WORKERS_ENV = "OPENMARKET_SERVER_WORKERS"
 #: Loky passes these to the workers it starts itself, so that numerical libraries do not start
 #: a thread per core in every worker; forked workers inherit the server's instead. Same names
-#: as joblib's LokyBackend.MAX_NUM_THREADS_VARS (a test checks).
+#: as joblib's LokyBackend.MAX_NUM_THREADS_VARS (tests/test_private_apis.py checks).
 THREAD_LIMIT_VARS = ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                      "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMBA_NUM_THREADS",
                      "NUMEXPR_NUM_THREADS"]
@@ -120,10 +123,7 @@ def stop() -> None:
     global _started
     if not _started:
         return
-    from multiprocessing import forkserver
-
-    # the standard library has no public way to stop its fork server
-    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    pid = forkserver_pid()  # the standard library has no public way to stop its fork server
     if pid is not None:
         try:
             os.kill(pid, signal.SIGTERM)

@@ -19,17 +19,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any, List, Sequence
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from omegaconf import OmegaConf
 
-from experiments.sweep import progress, resume, worker_server
+from experiments.sweep import private_apis, progress, resume, worker_server
 
 PREFLIGHT_ENV = "OPENMARKET_PREFLIGHT_DONE"
 #: the job folder naming that :func:`experiments.sweep.resume.override_dirname` reproduces
 _OVERRIDE_DIRNAME = "${hydra.job.override_dirname}"
 
 
-class CheckedSweeper(BasicSweeper):
+class CheckedSweeper(private_apis.basic_sweeper()):  # Hydra's basic sweeper: a private class
     """Basic sweeper that trusts ``experiments.sweep.preflight`` and skips finished jobs."""
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
@@ -44,17 +43,17 @@ class CheckedSweeper(BasicSweeper):
         Hydra's sweep calls this once, with the parsed overrides (a static method of the basic
         sweeper, called through the instance, so that this one can see the sweep's config).
         """
-        jobs = BasicSweeper.split_arguments(overrides, None)[0]
+        jobs = private_apis.sweep_jobs(overrides)
         todo = self._unfinished(jobs)
         if todo is None:  # not every job was planned by the preflight: launch all, as Hydra
-            return BasicSweeper.split_arguments(overrides, max_batch_size)
+            return super().split_arguments(overrides, max_batch_size)
         hydra_cfg = self.config.hydra
         progress.start(Path(hydra_cfg.sweep.dir), todo.n_runs, todo.n_finished,
                        str(hydra_cfg.runtime.choices.get("hydra/launcher", "")))
         if not todo.jobs:
             worker_server.stop()  # no worker to fork: its imports would only take a core
             return []
-        return list(BasicSweeper.split_overrides_to_chunks(todo.jobs, max_batch_size))
+        return list(self.split_overrides_to_chunks(todo.jobs, max_batch_size))
 
     def sweep(self, arguments: List[str]) -> Any:
         """Hydra's sweep; the progress bar ends with it (before the sweep is collected)."""
