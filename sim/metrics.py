@@ -88,8 +88,6 @@ METRICS: dict[str, tuple[tuple[str, ...], str]] = {
     "lab_token_share": (("lab",), "global share of tokens on the lab's models"),
     "lab_price_usd_per_mtok": (("lab",), "flagship price to developers, USD per Mtok (its "
                                          "closed API, else its open flagship via a host)"),
-    "lab_open_release_age_months": (("lab",), "months since the lab's newest open release "
-                                              "(absent for a lab that has released none)"),
     "community_addition_months": (("lab",), "capability the open community has added to the "
                                             "lab's open releases, months of frontier progress"),
     **{f"lab_payoff_{term}": (("lab",), f"open-minus-closed difference of the '{term}' payoff "
@@ -123,7 +121,7 @@ class MonthState:
         projection: the typical developers' utilities and access (consumer surplus).
         segment_alpha: each segment's mean price sensitivity.
         segment_heads: each segment's share of developers.
-        open_releases: per lab, months since its newest open release (NaN if none).
+        open_users: per lab, global share of developers on its open releases.
         addition_months: per lab, the community's addition to its open releases (months).
         term_gaps: per lab, open-minus-closed payoff terms at its last decision.
         frontier: best capability per bloc (OOM; -inf for a bloc with no lab).
@@ -162,7 +160,7 @@ class MonthState:
     projection: Projection
     segment_alpha: np.ndarray
     segment_heads: np.ndarray
-    open_releases: np.ndarray
+    open_users: np.ndarray
     addition_months: np.ndarray
     term_gaps: Sequence[Mapping[str, float]]
     frontier: np.ndarray
@@ -380,19 +378,12 @@ class Recorder:
         self._add("lab_developer_share", s.family_share, lab=names)
         menu = s.menu
         n = len(names)
-        users = np.bincount(s.choice[s.choice >= 0], minlength=n * SLOTS).astype(float)
-        self._add("lab_open_share", (users * menu.is_open).reshape(n, SLOTS).sum(axis=1)
-                  / max(s.choice.size, 1), lab=names)
+        self._add("lab_open_share", s.open_users, lab=names)
         # flagship: the first product on offer of (api, open, small)
         exists = menu.exists.reshape(n, SLOTS)
         first = np.argmax(exists, axis=1)
         self._add("lab_price_usd_per_mtok", menu.price.reshape(n, SLOTS)[np.arange(n), first],
                   lab=names)
-        ages = np.asarray(s.open_releases, dtype=float)
-        shown = np.isfinite(ages)
-        if shown.any():
-            self._add("lab_open_release_age_months", ages[shown],
-                      lab=[x for x, k in zip(names, shown, strict=True) if k])
         self._add("community_addition_months", s.addition_months, lab=names)
         for term in TERMS:
             self._add(f"lab_payoff_{term}", [g[term] for g in s.term_gaps], lab=names)

@@ -29,7 +29,8 @@ import mesa
 import numpy as np
 
 from sim import capability, chips, community, finance, releases
-from sim.agents.developer import DeveloperPopulation, DeveloperRegion
+from sim.agents.developer import DeveloperPopulation, DeveloperRegion, representative_tastes, \
+    segment_weights
 from sim.agents.government import Government
 from sim.agents.lab import Lab, derivative_rate, frontier_proximity, investor_pressure, \
     month_sales, payoff_terms, prominence
@@ -380,8 +381,8 @@ class MarketModel(mesa.Model):
         """
         pop, n_p = self.developers, len(self.labs) * SLOTS
         on = pop.choice >= 0
-        total = max(pop.volume.sum(), 1e-300)
-        scale = token_demand(self.month, self.cfg.market) / total
+        total = pop.volume.sum()
+        scale = token_demand(self.month, self.cfg.market) / total if total > 0 else 0.0
         tokens = np.bincount(pop.choice[on], weights=pop.volume[on], minlength=n_p) * scale
         hosted_on = on & ~pop.selfhost
         hosted = np.bincount(pop.choice[hosted_on], weights=pop.volume[hosted_on],
@@ -421,19 +422,16 @@ class MarketModel(mesa.Model):
         on :meth:`decision_state`) and adds the state the other terms read: investor pressure,
         prominence at home and closeness to the frontier.
         """
-        cfg, name = self.cfg, self.lab_names[lab_index]
-        lab = cfg.labs[name]
+        cfg = self.cfg
+        lab = cfg.labs[self.lab_names[lab_index]]
         home = self.home_government(lab_index)
-        state = self.decision_state(lab_index)
-        foresight = project(state, cfg)
+        foresight = project(self.decision_state(lab_index), cfg)
         lb, g = cfg.lab_behaviour, cfg.model.capability_oom_per_month
         bloc = self.lab_bloc[lab_index]
         home_region = REGIONS.index(Region(BLOCS[bloc].value))
-        counts = self.row_shares()[home_region].sum(axis=0)  # summed over segments
-        mine = np.arange(counts.size) // SLOTS == lab_index
-        heads = np.array([s.share for s in cfg.developers.segments.values()])
-        home_share = float((self.row_shares()[home_region][:, mine].sum(axis=1) @ heads)
-                           / max(heads.sum(), 1e-12))
+        mine = np.arange(len(self.labs) * SLOTS) // SLOTS == lab_index
+        heads, _ = segment_weights(cfg.developers)
+        home_share = float(self.row_shares()[home_region][:, mine].sum(axis=1) @ heads)
         gap = (self.capability.max() - self.capability[lab_index]) / g
         return payoff_terms(
             foresight, self.labs[lab_index].posture,
@@ -476,21 +474,15 @@ class MarketModel(mesa.Model):
     def month_state(self) -> MonthState:
         """This month's state as the recorder reads it."""
         cfg, pop = self.cfg, self.developers
-        segs = list(cfg.developers.segments)
-        heads = np.array([s.share for s in cfg.developers.segments.values()])
-        rel = self.releases
-        newest = np.where(rel.exists & releases.OPEN_KINDS[None, :], rel.month, -1).max(axis=1)
         return MonthState(
             month=self.month, region_names=self.region_names, lab_names=self.lab_names,
             developer_region=pop.region, developer_segment=pop.segment,
-            segment_names=segs,
+            segment_names=list(cfg.developers.segments),
             choice=pop.choice, volume=pop.volume, selfhost=pop.selfhost,
             region_sizes=np.array([s.size for s in pop.region_slices]), menu=self.menu,
             projection=self.projection,
-            segment_alpha=cfg.developers.price_sensitivity * np.array(
-                [s.price_sensitivity_rel for s in cfg.developers.segments.values()]),
-            segment_heads=heads,
-            open_releases=np.where(newest >= 0, self.month - newest, np.nan),
+            segment_alpha=representative_tastes(cfg.developers, 1.0).alpha,
+            segment_heads=segment_weights(cfg.developers)[0], open_users=self.open_users(),
             addition_months=self.addition / cfg.model.capability_oom_per_month,
             term_gaps=[lab.term_gaps for lab in self.labs],
             frontier=self.bloc_frontier(), oom_per_month=cfg.model.capability_oom_per_month,

@@ -38,8 +38,9 @@ LAB_METRICS = ["derivatives", "lab_price_usd_per_mtok", "lab_capability", "lab_o
 BLOC_METRICS = ["bloc_capex_usd_bn"]
 WORLD_METRICS = ["world_accelerator_stock_h100e"]
 #: Token shares of the populations the surveys and router data measure (like with like).
-SURVEY_METRICS = ["enterprise_open_token_share", "router_open_token_share",
-                  "router_cn_open_token_share"]
+SURVEY_METRICS = [CATALOGUE[name].metric for name in ("enterprise_open_share",
+                                                      "router_open_share",
+                                                      "router_cn_open_share")]
 #: Metrics the measurements read.
 TARGET_METRICS = [o.metric for o in (OPEN_CLOSED_GAP, US_CHINA_GAP)] \
     + LAB_METRICS + BLOC_METRICS + WORLD_METRICS + SURVEY_METRICS

@@ -37,8 +37,9 @@ def logit_check(seed: int = 1, n_developers: int = 10_000, horizon: int = 24) ->
     error.
 
     Returns:
-        ``max_abs_diff`` (share points), ``max_abs_z`` (in binomial standard errors) and
-        ``comparisons`` (region x product pairs with a positive probability).
+        ``max_abs_diff`` (share points), ``max_abs_z`` (in binomial standard errors, over
+        cells with an expected count of at least 5) and ``comparisons`` (region x segment x
+        product cells with such a count).
     """
     from sim.config import SimConfig
     from sim.run import simulate, with_overrides
@@ -60,7 +61,9 @@ def logit_check(seed: int = 1, n_developers: int = 10_000, horizon: int = 24) ->
                 continue
             observed = np.bincount(pop.choice[idx], minlength=expected.shape[2]) / idx.size
             p = expected[r, k]
-            positive = p > 0
+            # z-scores need an expected count of at least 5 (the normal approximation of a
+            # binomial; a single pick of a 1e-4 product would read as z = 5)
+            positive = p * idx.size >= 5
             se = np.sqrt(p[positive] * (1 - p[positive]) / idx.size)
             diffs.append(np.abs(observed - p))
             zs.append(np.abs(observed[positive] - p[positive]) / np.maximum(se, 1e-12))

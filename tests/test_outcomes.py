@@ -71,8 +71,10 @@ def test_consumers_take_their_outcomes_from_the_catalogue():
     for name, o in uncertainty.OUTCOMES.items():
         assert o.key == CATALOGUE[name].key and o.label == CATALOGUE[name].final
     assert set(uncertainty.DEFAULT_OUTCOMES) <= set(uncertainty.OUTCOMES)
+    # the calibration's shares are the token shares of the populations the surveys measure
     gaps_and_shares = {CATALOGUE[n].metric for n in ("open_closed_gap", "us_china_gap",
-                                                     "open_share", "cn_open_share")}
+                                                     "enterprise_open_share", "router_open_share",
+                                                     "router_cn_open_share")}
     assert gaps_and_shares <= set(calibration_targets.TARGET_METRICS)
 
 
@@ -80,12 +82,13 @@ def test_figures_and_explorer_take_their_outcomes_from_the_catalogue():
     pytest.importorskip("mesa")
     from study.explorer.model import SERIES
     from study.figures.mechanisms import CONTROLS_CHAIN, CONTROLS_LINKS
-    from study.figures.run import OUTCOME_METRICS
+    from study.figures.run import FIGURE_OUTCOMES, OUTCOME_METRICS
 
     assert [c[:3] for c in CONTROLS_CHAIN] == [CATALOGUE[n].key[:3] for n in CONTROLS_LINKS]
     assert [c[3] for c in CONTROLS_CHAIN] == [f"{i}. {CATALOGUE[n].brief}"
                                               for i, n in enumerate(CONTROLS_LINKS, start=1)]
-    assert set(OUTCOME_METRICS) == {o.metric for o in uncertainty.OUTCOMES.values()}
+    assert set(OUTCOME_METRICS) == {CATALOGUE[n].metric for n in FIGURE_OUTCOMES}
+    assert set(FIGURE_OUTCOMES) <= set(uncertainty.OUTCOMES)
     for name in ("closed_premium", "us_china_gap", "open_closed_gap"):
         assert SERIES[CATALOGUE[name].label] == CATALOGUE[name].key
     assert CATALOGUE["open_share"].key in SERIES.values()

@@ -28,7 +28,7 @@ def test_default_list_declares_uncertainties_and_levers_with_sources():
     space = load_space("default")
     assert len(space.uncertainties) >= 10 and len(space.levers) >= 5
     paths = {f.path for f in space.uncertainties + space.levers}
-    for path in ("developers.network_effect", "capability.community_gain_oom",
+    for path in ("developers.network_effect", "capability.community_max_months",
                  "capability.open_spillover_oom_per_month", "chips.domestic_perf_rel_h100",
                  "chips.domestic_supply_growth_per_year", "developers.price_sensitivity",
                  "lab_behaviour.political_cost", "developers.switching_cost",

@@ -166,9 +166,12 @@ def plot_postures(df: pd.DataFrame, ax=None, lab_blocs: dict[str, str] | None = 
     return ax
 
 
+#: The outcomes the panels of :func:`outcomes_figure` show (the analyses' outcomes
+#: ``study.uncertainty.OUTCOMES`` add the Chinese share by tokens and the Chinese labs' posture).
+FIGURE_OUTCOMES = ("open_share", "row_cn_share", "cn_open_share", "us_china_gap",
+                   "open_closed_gap", "closed_premium")
 #: Metrics drawn by :func:`outcomes_figure`: those of the outcomes its panels show.
-OUTCOME_METRICS = metrics(("open_share", "row_cn_share", "cn_open_share", "us_china_gap",
-                           "open_closed_gap", "closed_premium"))
+OUTCOME_METRICS = metrics(FIGURE_OUTCOMES)
 
 
 def outcomes_figure(df: pd.DataFrame, level: float = LEVEL, title: str | None = None):
