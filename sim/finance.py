@@ -123,4 +123,4 @@ def money_months(money: np.ndarray, *, fill: float, usd_per_h100e: float,
         oom_per_month: OOM of capability per month of frontier progress.
     """
     compute_bought = fill * planning_months * np.maximum(money, 0.0) * 1e9 / usd_per_h100e
-    return np.log10(1.0 + compute_bought / max(training_h100e, 1.0)) / oom_per_month
+    return np.log10(1.0 + compute_bought / np.maximum(training_h100e, 1.0)) / oom_per_month

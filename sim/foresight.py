@@ -40,7 +40,7 @@ from sim.config import SimConfig
 from sim.enums import OPENNESS, POSTURES, Posture
 from sim.market import MarketInputs, build_menu, market_access, representative, row_weights, \
     token_demand
-from sim.releases import SLOTS, Releases, kinds_released, release_each
+from sim.releases import API, SLOTS, Releases, kinds_released
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,8 @@ def adjust_shares(previous: np.ndarray, target: np.ndarray, available: np.ndarra
     return stay + (1.0 - stay.sum(axis=-1, keepdims=True)) * target
 
 
-def rival_releases(state: DecisionState, capability: np.ndarray, t: float, gap_oom: float
-                   ) -> Releases:
+def rival_releases(state: DecisionState, capability: np.ndarray, t: float, gap_oom: float,
+                   new: np.ndarray | None = None) -> Releases:
     """Releases of every lab ``t`` months ahead if each kept its posture (the decider's too).
 
     For ``t > 0`` each lab has renewed the kinds its posture releases, on average half a release
@@ -144,7 +144,8 @@ def rival_releases(state: DecisionState, capability: np.ndarray, t: float, gap_o
                           for a in (rel.exists, rel.capability, rel.month)))
     age = np.minimum(0.5 * state.intervals, t)
     level = (capability - state.trend * age)[..., None] - np.array([0.0, 0.0, gap_oom])
-    new = np.array([kinds_released(p) for p in state.postures])  # (labs, kinds)
+    if new is None:  # (labs, kinds) released under each lab's posture now
+        new = np.array([kinds_released(p) for p in state.postures])
     when = (state.inputs.month + (t - age)).astype(np.int64)
     return Releases(exists=np.broadcast_to(rel.exists | new, shape).copy(),
                     capability=np.where(new, level, rel.capability),
@@ -152,80 +153,119 @@ def rival_releases(state: DecisionState, capability: np.ndarray, t: float, gap_o
 
 
 def project(state: DecisionState, cfg: SimConfig) -> Foresight:
-    """The deciding lab's discounted projection of each posture (see the module docstring).
+    """The deciding lab's discounted projection of each posture (see the module docstring)."""
+    return project_all([state], cfg)[0]
 
-    The three postures are projected together, as one batch of markets per cycle.
+
+def project_all(states: list[DecisionState], cfg: SimConfig) -> list[Foresight]:
+    """:func:`project` for every lab deciding this month, from the same state of the world.
+
+    Labs that decide in the same month decide simultaneously: none sees the others' choices of
+    that month, and each assumes its rivals keep their postures. Their projections are computed
+    together, one batch of markets (deciders x postures) per cycle; labs with different release
+    intervals are projected in separate batches.
     """
-    lb = cfg.lab_behaviour
-    i, g = state.lab, cfg.model.capability_oom_per_month
-    interval = float(state.intervals[i])
+    out: list[Foresight | None] = [None] * len(states)
+    groups: dict[float, list[int]] = {}
+    for k, s in enumerate(states):
+        groups.setdefault(float(s.intervals[s.lab]), []).append(k)
+    for interval, members in groups.items():
+        for k, f in zip(members, _project_group([states[k] for k in members], interval, cfg)):
+            out[k] = f
+    return out  # type: ignore[return-value]
+
+
+def _project_group(states: list[DecisionState], interval: float, cfg: SimConfig
+                   ) -> list[Foresight]:
+    """Projections of deciders that share a release interval: arrays (deciders, postures)."""
+    lb, g = cfg.lab_behaviour, cfg.model.capability_oom_per_month
+    first = states[0]  # the world they all see (market, capabilities, shares)
+    deciders = np.array([s.lab for s in states])
     times = interval * np.arange(lb.foresight_cycles)
     weights = lb.discount_per_year ** (times / 12.0)
     weights = weights / weights.sum()
-    n = len(POSTURES)
+    n_l, n = len(states), len(POSTURES)
     openness = np.array([OPENNESS[p] for p in POSTURES])
-    out = {k: np.zeros(n) for k in
+    out = {k: np.zeros((n_l, n)) for k in
            ("money_months", "community_months", "share", "open_share", "profit", "revenue")}
-    shares = np.broadcast_to(state.shares, (n, *state.shares.shape))
-    released = np.full(n, -np.inf)  # effective capability of the weights each posture releases
-    open_users = np.full(n, float(state.open_users[i]))
+    shares = np.broadcast_to(first.shares, (n_l, n, *first.shares.shape))
+    released = np.full((n_l, n), -np.inf)  # effective capability of the weights released
+    open_users = np.repeat(first.open_users[deciders][:, None], n, axis=1)
     heads, tokens = row_weights(cfg)
-    fixed = _Fixed(state, cfg)
+    fixed = _Fixed(states, cfg)
     for c, t in enumerate(times):
-        month = state.inputs.month + int(t)
-        menu, proj, addition = _cycle_market(state, cfg, fixed, t, released, open_users)
+        month = first.inputs.month + int(t)
+        menu, proj, addition = _cycle_market(first, cfg, fixed, t, released, open_users)
         if c == 0:
-            released = _released(menu, i)
+            released = _released(menu, fixed.mine)
         moving = 1.0 - (1.0 - cfg.developers.reconsider_per_month) ** (1.0 if c == 0
                                                                        else interval)
         shares = adjust_shares(shares, proj.shares, proj.allowed, moving)
-        mine = menu.lab == i
-        flows = _lab_flows(shares, proj.selfhost, menu, mine, heads, tokens,
-                           token_demand(month, cfg.market), state)
+        flows = _lab_flows(shares, proj.selfhost, menu, fixed, heads, tokens,
+                           token_demand(month, cfg.market))
         open_users = flows["open_share"]
         w = weights[c]
-        out["money_months"] += w * _money_months(state, flows, cfg)
-        out["community_months"] += w * addition[:, i] / g * openness
+        out["money_months"] += w * _money_months(fixed, flows, first.market_revenue, cfg)
+        out["community_months"] += w * addition[fixed.rows, :, deciders] / g * openness
         for key in ("share", "open_share", "profit", "revenue"):
             out[key] += w * flows[key]
-    return Foresight(**out)
+    return [Foresight(**{k: v[row] for k, v in out.items()}) for row in range(n_l)]
 
 
 class _Fixed:
-    """What stays the same over one decision's projection (computed once per decision)."""
+    """What stays the same over one month's projections (computed once per month's deciders).
 
-    def __init__(self, state: DecisionState, cfg: SimConfig):
-        i, cap_cfg = state.lab, cfg.capability
+    Per-decider values are arrays over deciders, shaped ``(deciders, 1)`` where they meet the
+    postures axis.
+    """
+
+    def __init__(self, states: list[DecisionState], cfg: SimConfig):
+        first, cap_cfg = states[0], cfg.capability
+        self.deciders = np.array([s.lab for s in states])
+        self.rows = np.arange(len(states))
+        training = first.training
         self.gap_oom = cfg.lab_behaviour.small_model_gap_months \
             * cfg.model.capability_oom_per_month
-        self.absorb = absorptive_capacity(state.training, state.training[i],
-                                          cap_cfg.absorptive_half_ratio)
-        self.may_copy = ~state.excluded[:, i]
-        self.may_copy[i] = False
+        self.absorb = np.array([absorptive_capacity(training, training[i],
+                                                    cap_cfg.absorptive_half_ratio)
+                                for i in self.deciders])  # (deciders, labs)
+        self.may_copy = ~first.excluded[:, self.deciders].T  # (deciders, labs)
+        self.may_copy[self.rows, self.deciders] = False
         self.tastes = representative_tastes(cfg.developers, 1.0)
-        self.tokens_now = max(token_demand(state.inputs.month, cfg.market), 1e-300)
+        self.tokens_now = max(token_demand(first.inputs.month, cfg.market), 1e-300)
+        self.new = np.array([kinds_released(p) for p in first.postures])  # (labs, kinds)
+        self.mine = np.repeat(np.arange(training.size), SLOTS)[None, :] \
+            == self.deciders[:, None]  # (deciders, products)
+        column = lambda name: np.array([[getattr(s, name)] for s in states], dtype=float)  # noqa: E731
+        self.training = training[self.deciders][:, None]
+        self.community_h100e = first.community_h100e[self.deciders][:, None]
+        self.rules_cost, self.cloud_capture = column("rules_cost"), column("cloud_capture")
+        self.funding_base, self.revenue_start = column("funding_base"), column("revenue_start")
+        self.elasticity, self.fill = column("elasticity"), column("fill")
+        self.usd_per_h100e = column("usd_per_h100e")
+        self.grants = np.array([s.grants for s in states], dtype=float)  # (deciders, postures)
 
 
 def _cycle_market(state: DecisionState, cfg: SimConfig, fixed: _Fixed, t: float,
                   released: np.ndarray, open_users: np.ndarray):
-    """The market ``t`` months ahead under each posture: (menu, projection, additions).
+    """The market ``t`` months ahead for each decider and posture: (menu, projection, additions).
 
-    Rivals' capabilities grow at their trends and close in on the weights the lab released
-    (``released``, per posture); the lab's community addition follows its open users.
+    Rivals' capabilities grow at their trends and close in on the weights the decider released
+    (``released``, per decider and posture); the decider's community addition follows its open
+    users. Arrays lead with (deciders, postures).
     """
     cap_cfg = cfg.capability
-    i, n = state.lab, len(POSTURES)
+    i, rows, n = fixed.deciders, fixed.rows, len(POSTURES)
     month = state.inputs.month + int(t)
-    cap = state.capability[None, :] + state.trend[None, :] * t  # (postures, labs)
-    pull = 1.0 - np.exp(-cap_cfg.imitation_open_per_month * fixed.absorb * t)
-    cap = cap + np.maximum(released[:, None] - cap, 0.0) * (pull * fixed.may_copy)[None, :]
-    rel = release_each(rival_releases(state, cap, t, fixed.gap_oom), i, list(POSTURES),
-                       cap[:, i], month, fixed.gap_oom)
-    addition = np.broadcast_to(state.inputs.addition, (n, len(state.postures))).copy()
-    addition[:, i] = community_addition(open_users, state.community_h100e[i],
-                                        np.full(n, state.training[i]),
-                                        cap_cfg.community_max_months
-                                        * cfg.model.capability_oom_per_month)
+    cap = state.capability + state.trend * t  # (labs,)
+    pull = 1.0 - np.exp(-cap_cfg.imitation_open_per_month * fixed.absorb * t)  # (deciders, labs)
+    cap = cap + np.maximum(released[:, :, None] - cap, 0.0) * (pull * fixed.may_copy)[:, None, :]
+    rel = _release_deciders(rival_releases(state, cap, t, fixed.gap_oom, fixed.new), fixed,
+                            cap[rows, :, i], month)
+    addition = np.broadcast_to(state.inputs.addition, cap.shape).copy()
+    addition[rows, :, i] = community_addition(open_users, fixed.community_h100e, fixed.training,
+                                              cap_cfg.community_max_months
+                                              * cfg.model.capability_oom_per_month)
     growth = state.inputs.volume_growth * token_demand(month, cfg.market) / fixed.tokens_now
     inputs = replace(state.inputs, month=month, releases=rel, addition=addition,
                      volume_growth=growth)
@@ -235,51 +275,75 @@ def _cycle_market(state: DecisionState, cfg: SimConfig, fixed: _Fixed, t: float,
     return menu, proj, addition
 
 
-def _released(menu, i: int) -> np.ndarray:
-    """Per posture, the effective capability of the lab's best open weights on offer."""
-    on = (menu.lab == i) & menu.is_open & menu.exists
+def _release_deciders(rel: Releases, fixed: _Fixed, capability: np.ndarray, month: int
+                      ) -> Releases:
+    """Each decider releases under each posture (``sim.releases.release_each``, batched)."""
+    rows, i = fixed.rows, fixed.deciders
+    new = np.array([kinds_released(p) for p in POSTURES])  # (postures, kinds)
+    level = capability[..., None] - np.array([0.0, 0.0, fixed.gap_oom])  # (deciders, postures, kinds)
+    exists, cap, when = rel.exists.copy(), rel.capability.copy(), rel.month.copy()
+    exists[rows, :, i] |= new
+    cap[rows, :, i] = np.where(new, level, cap[rows, :, i])
+    when[rows, :, i] = np.where(new, month, when[rows, :, i])
+    # an open lab sells its weights' services, not a closed API
+    exists[rows, :, i, API] &= np.array([p is not Posture.open for p in POSTURES])
+    return Releases(exists=exists, capability=cap, month=when)
+
+
+def _released(menu, mine: np.ndarray) -> np.ndarray:
+    """Per decider and posture, the effective capability of its best open weights on offer."""
+    on = mine[:, None, :] & menu.is_open & menu.exists
     return np.where(on, menu.capability, -np.inf).max(axis=-1)
 
 
-def _money_months(state: DecisionState, flows: dict[str, np.ndarray], cfg: SimConfig
-                  ) -> np.ndarray:
+def _money_months(fixed: _Fixed, flows: dict[str, np.ndarray], market_revenue: float,
+                  cfg: SimConfig) -> np.ndarray:
     """Months of capability each posture's money buys: profit, funding and grants.
 
     Funding follows the traction the posture would bring (``sim.finance.traction``), valuing
     the lab's developers at today's market revenue per developer.
     """
-    n = flows["profit"].size
-    traction = finance.traction(flows["revenue"], flows["share"], state.market_revenue,
+    shape = flows["profit"].shape
+    traction = finance.traction(flows["revenue"], flows["share"], market_revenue,
                                 cfg.finance.reach_funding_weight)
     money = flows["profit"] + finance.funding(
-        np.full(n, state.funding_base), traction, np.full(n, state.revenue_start),
-        np.full(n, state.elasticity)) + state.grants
-    return finance.money_months(money, fill=state.fill, usd_per_h100e=state.usd_per_h100e,
-                                training_h100e=float(state.training[state.lab]),
+        np.broadcast_to(fixed.funding_base, shape), traction,
+        np.broadcast_to(fixed.revenue_start, shape),
+        np.broadcast_to(fixed.elasticity, shape)) + fixed.grants
+    return finance.money_months(money, fill=fixed.fill, usd_per_h100e=fixed.usd_per_h100e,
+                                training_h100e=fixed.training,
                                 planning_months=cfg.lab_behaviour.planning_months,
                                 oom_per_month=cfg.model.capability_oom_per_month)
 
 
+def _weighted(weights: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """``sum_rs weights_rs shares_rs`` per product: (..., regions, segments, products) to
+    (..., products), as one matrix product over the flattened rows."""
+    rows = weights.size
+    return weights.reshape(rows) @ shares.reshape(*shares.shape[:-3], rows, shares.shape[-1])
+
+
 def _head_share(shares: np.ndarray, heads: np.ndarray) -> np.ndarray:
     """Global share of developers on each product, from the typical developers' shares."""
-    return (heads[..., None] * shares).sum(axis=(-3, -2))
+    return _weighted(heads, shares)
 
 
-def _lab_flows(shares: np.ndarray, selfhost: np.ndarray, menu, mine: np.ndarray,
-               heads: np.ndarray, tokens: np.ndarray, tokens_mtok: float,
-               state: DecisionState) -> dict[str, np.ndarray]:
-    """The deciding lab's profit, revenue (USD bn a month) and shares, per posture.
+def _lab_flows(shares: np.ndarray, selfhost: np.ndarray, menu, fixed: _Fixed,
+               heads: np.ndarray, tokens: np.ndarray, tokens_mtok: float
+               ) -> dict[str, np.ndarray]:
+    """Each decider's profit, revenue (USD bn a month) and shares, per posture.
 
     Closed products earn the API margin net of content rules; open releases served by hosts
     earn the lab ``cloud_capture`` of their serving cost (cloud and services); self-hosted
     tokens earn it nothing.
     """
-    on = (tokens[..., None] * shares).sum(axis=(-3, -2)) * tokens_mtok  # Mtok per product
-    hosted = (tokens[..., None] * shares * ~selfhost).sum(axis=(-3, -2)) * tokens_mtok
+    mine = fixed.mine[:, None, :]  # (deciders, 1, products)
+    on = _weighted(tokens, shares) * tokens_mtok  # Mtok per product
+    hosted = _weighted(tokens, np.where(selfhost, 0.0, shares)) * tokens_mtok
     closed, opened = mine & ~menu.is_open, mine & menu.is_open
-    api = (on * (menu.price - menu.cost) * closed).sum(axis=-1) * (1.0 - state.rules_cost)
+    api = (on * (menu.price - menu.cost) * closed).sum(axis=-1) * (1.0 - fixed.rules_cost)
     bill = (on * menu.price * closed).sum(axis=-1)
-    services = (hosted * menu.cost * opened).sum(axis=-1) * state.cloud_capture
+    services = (hosted * menu.cost * opened).sum(axis=-1) * fixed.cloud_capture
     head_share = _head_share(shares, heads)
     return {"profit": (api + services) / 1e9, "revenue": (bill + services) / 1e9,
             "share": (head_share * mine).sum(axis=-1),

@@ -277,9 +277,11 @@ def representative(menu: Menu, inputs: MarketInputs, cfg: SimConfig,
     channel, own = channel_utilities(0.0, np.log(menu.price), menu.cost, menu.is_open, tastes,
                                      cfg.market, inputs.selfhost_fixed_usd)
     # (..., regions, segments, products)
-    u = common[..., :, None, :] + channel[..., None, :, :]
-    allowed = np.where(public_segments(dev)[:, None], public[..., :, None, :],
-                       market[..., :, None, :])
+    # C order: numpy would keep the inputs' interleaved layout, and every reduction over
+    # products below (the logit shares, the labs' flows) would stride through memory
+    u = np.add(common[..., :, None, :], channel[..., None, :, :], order="C")
+    allowed = np.ascontiguousarray(np.where(public_segments(dev)[:, None],
+                                            public[..., :, None, :], market[..., :, None, :]))
     selfhost = np.broadcast_to(own[..., None, :, :], u.shape)
     return Projection(utility=u, allowed=allowed, selfhost=selfhost,
                       shares=logit_shares(u, allowed))

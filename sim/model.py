@@ -25,6 +25,8 @@ call with the state they gather.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import mesa
 import numpy as np
 
@@ -38,7 +40,7 @@ from sim.capability import REFERENCE_CAPABILITY
 from sim.config import GovernmentConfig, SimConfig
 from sim.enums import BLOCS, OPENNESS, POSTURES, REGIONS, Bloc, Posture, Region
 from sim.events import apply_event, events_due
-from sim.foresight import DecisionState, project
+from sim.foresight import DecisionState, project, project_all
 from sim.market import MarketInputs, ban_codes, build_menu, common_utilities, \
     lab_region_flags, market_access, representative, token_demand
 from sim.releases import SLOTS
@@ -68,6 +70,7 @@ class MarketModel(mesa.Model):
         seqs = np.random.SeedSequence(cfg.seed).spawn(len(STREAMS))
         self.streams = {n: np.random.default_rng(s) for n, s in zip(STREAMS, seqs, strict=False)}
         self.month = 0
+        self._foresights: dict = {}  # lab index -> this month's projection (_project_deciders)
         self._init_labs()
         self.governments = {name: Government(self, name) for name in cfg.governments}
         self.region_names = [r.value for r in REGIONS]
@@ -153,7 +156,9 @@ class MarketModel(mesa.Model):
         self._grow_capability()
         # random order from the labs' own stream (not Mesa's generator), so every draw of the
         # run comes from one of the four named streams and scenarios share them
-        for i in self.streams["labs"].permutation(len(self.labs)):
+        order = self.streams["labs"].permutation(len(self.labs))
+        self._project_deciders()
+        for i in order:
             self.labs[i].step()
         self._settle_month()
 
@@ -390,8 +395,13 @@ class MarketModel(mesa.Model):
         return tokens, np.where(self.menu.is_open, hosted, 0.0)
 
     # ----------------------------------------------------------------------------- accounts
-    def decision_state(self, lab_index: int) -> DecisionState:
-        """What a lab deciding now knows (:class:`sim.foresight.DecisionState`)."""
+    def decision_state(self, lab_index: int, world: DecisionState | None = None
+                       ) -> DecisionState:
+        """What a lab deciding now knows (:class:`sim.foresight.DecisionState`).
+
+        ``world``: another lab's decision state of this month, whose shared part (market,
+        capabilities, shares) is reused rather than recomputed.
+        """
         cfg, name = self.cfg, self.lab_names[lab_index]
         lab = cfg.labs[name]
         trial = self._openness()
@@ -402,18 +412,35 @@ class MarketModel(mesa.Model):
             trial[lab_index] = OPENNESS[posture]
             grants[k] = chips.open_subsidies(cfg.governments, trial, self.fleet,
                                              self.lab_bloc)[lab_index]
+        own = dict(lab=lab_index, rules_cost=self.rules_cost(lab_index),
+                   cloud_capture=lab.cloud_capture, funding_base=lab.funding_usd_bn_per_year,
+                   revenue_start=float(self.revenue_start[lab_index]),
+                   elasticity=lab.funding_revenue_elasticity, grants=grants,
+                   fill=float(self.fill[lab_index]),
+                   usd_per_h100e=float(self.price_paid[lab_index]))
+        if world is not None:
+            return replace(world, **own)
         return DecisionState(
-            lab=lab_index, inputs=self.market_inputs(), postures=self.postures(),
+            inputs=self.market_inputs(), postures=self.postures(),
             capability=self.capability, trend=self.trend, training=self.training,
             intervals=self._lab_array("release_interval_months"),
             excluded=self._lab_lab_flags("open_licence_excluded_regions"),
             shares=self.row_shares(), community_h100e=self.community_h100e(),
-            open_users=self.open_users(), rules_cost=self.rules_cost(lab_index),
-            cloud_capture=lab.cloud_capture, funding_base=lab.funding_usd_bn_per_year,
-            revenue_start=float(self.revenue_start[lab_index]),
-            market_revenue=float(self.revenue_smoothed.sum()),
-            elasticity=lab.funding_revenue_elasticity, grants=grants,
-            fill=float(self.fill[lab_index]), usd_per_h100e=float(self.price_paid[lab_index]))
+            open_users=self.open_users(), market_revenue=float(self.revenue_smoothed.sum()),
+            **own)
+
+    def _project_deciders(self) -> None:
+        """Project the postures of every lab that decides this month, together.
+
+        They decide simultaneously, on the state of the world before any of them releases
+        (``sim.foresight.project_all``); their projections wait in ``_foresights``.
+        """
+        deciding = [lab.index for lab in self.labs
+                    if not lab.locked and lab.is_release_month(self.month)]
+        states: list[DecisionState] = []
+        for i in deciding:
+            states.append(self.decision_state(i, states[0] if states else None))
+        self._foresights = dict(zip(deciding, project_all(states, self.cfg))) if states else {}
 
     def payoff_terms(self, lab_index: int) -> dict[str, np.ndarray]:
         """The payoff terms of each posture for a lab deciding now (``sim.agents.lab``).
@@ -425,7 +452,9 @@ class MarketModel(mesa.Model):
         cfg = self.cfg
         lab = cfg.labs[self.lab_names[lab_index]]
         home = self.home_government(lab_index)
-        foresight = project(self.decision_state(lab_index), cfg)
+        foresight = self._foresights.pop(lab_index, None)
+        if foresight is None:
+            foresight = project(self.decision_state(lab_index), cfg)
         lb, g = cfg.lab_behaviour, cfg.model.capability_oom_per_month
         bloc = self.lab_bloc[lab_index]
         home_region = REGIONS.index(Region(BLOCS[bloc].value))

@@ -4,7 +4,7 @@ Each developer has a region, a segment (enterprise, startup, independent develop
 sector), a price sensitivity, a zero-mean taste for open weights, a monthly usage volume
 (heavy-tailed within its segment) and builds on one product. Each month a share of them
 reconsider and pick the product with the highest random utility (multinomial logit, drawn
-exactly with Gumbel noise):
+exactly with Gumbel noise, drawn as an exponential race, :func:`choose`):
 
     U_dj = V_rj + W_dj - s * switch_dj + eps_dj
 
@@ -120,12 +120,21 @@ def switching_table(product_lab: np.ndarray, switching_cost: float,
 def choose(u: np.ndarray, allowed: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Logit choice: index of the best product per row after adding Gumbel noise.
 
-    Rows with no allowed product keep index -1 (the developer builds on nothing this month).
+    Drawn as an exponential race, which picks exactly as ``argmax(u + Gumbel)`` does (``-ln E``
+    is standard Gumbel for ``E`` standard exponential, so the pick is ``argmin(E / exp(u))``)
+    and costs a fifth of the Gumbel draws. Utilities are shifted by each row's maximum first, so
+    no weight overflows; products not allowed have weight 0 and are never picked. Rows with no
+    allowed product keep index -1 (the developer builds on nothing this month).
     """
-    noisy = rng.gumbel(size=u.shape)
-    noisy += u
-    np.copyto(noisy, -np.inf, where=~allowed)
-    pick = noisy.argmax(axis=1)
+    z = np.where(allowed, u, -np.inf)
+    top = z.max(axis=1, keepdims=True)
+    top[~np.isfinite(top)] = 0.0
+    z -= top
+    weight = np.exp(z, out=z)
+    race = rng.standard_exponential(size=u.shape)
+    with np.errstate(divide="ignore"):
+        race /= weight
+    pick = race.argmin(axis=1)
     return np.where(allowed.any(axis=1), pick, -1)
 
 
@@ -186,7 +195,7 @@ def region_choices(pop: DeveloperPopulation, idx: np.ndarray, market: np.ndarray
 
     A developer reconsiders with probability ``reconsider_per_month``, and always when its
     current product is no longer open to it; a mover picks by :func:`choose` over the products
-    its segment may use. Draws: one uniform per developer of the region, then one Gumbel per
+    its segment may use. Draws: one uniform per developer of the region, then one exponential per
     mover and product the region may use (none when nobody moves).
 
     Args:
