@@ -140,16 +140,23 @@ def rival_releases(state: DecisionState, capability: np.ndarray, t: float, gap_o
     rel = state.inputs.releases
     shape = (*capability.shape, SLOTS)
     if t <= 0:
-        return Releases(*(np.broadcast_to(a, shape).copy()
-                          for a in (rel.exists, rel.capability, rel.month)))
+        return Releases(*(_filled(shape, a) for a in (rel.exists, rel.capability, rel.month)))
     age = np.minimum(0.5 * state.intervals, t)
     level = (capability - state.trend * age)[..., None] - np.array([0.0, 0.0, gap_oom])
     if new is None:  # (labs, kinds) released under each lab's posture now
         new = np.array([kinds_released(p) for p in state.postures])
     when = (state.inputs.month + (t - age)).astype(np.int64)
-    return Releases(exists=np.broadcast_to(rel.exists | new, shape).copy(),
+    return Releases(exists=_filled(shape, rel.exists | new),
                     capability=np.where(new, level, rel.capability),
-                    month=np.broadcast_to(np.where(new, when[:, None], rel.month), shape).copy())
+                    month=_filled(shape, np.where(new, when[:, None], rel.month)))
+
+
+def _filled(shape: tuple[int, ...], values: np.ndarray) -> np.ndarray:
+    """A new array of ``shape`` holding ``values`` broadcast (``broadcast_to(...).copy()``,
+    without its overhead: these arrays are small and built many times a run)."""
+    out = np.empty(shape, dtype=values.dtype)
+    out[...] = values
+    return out
 
 
 def project(state: DecisionState, cfg: SimConfig) -> Foresight:
@@ -262,7 +269,7 @@ def _cycle_market(state: DecisionState, cfg: SimConfig, fixed: _Fixed, t: float,
     cap = cap + np.maximum(released[:, :, None] - cap, 0.0) * (pull * fixed.may_copy)[:, None, :]
     rel = _release_deciders(rival_releases(state, cap, t, fixed.gap_oom, fixed.new), fixed,
                             cap[rows, :, i], month)
-    addition = np.broadcast_to(state.inputs.addition, cap.shape).copy()
+    addition = _filled(cap.shape, state.inputs.addition)
     addition[rows, :, i] = community_addition(open_users, fixed.community_h100e, fixed.training,
                                               cap_cfg.community_max_months
                                               * cfg.model.capability_oom_per_month)
