@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,viz
 
-.PHONY: run baseline test install ray-env explore sensitivity discover calibrate validation lint bench clean
+.PHONY: run baseline test install ray-env explore sensitivity discover calibrate validation answers postures lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is needed (Mesa 3.5); found " + sys.version)'
@@ -43,6 +43,14 @@ test: $(STAMP)
 # Interactive explorer on http://127.0.0.1:8765/ (other host/port: EXPLORE_ARGS="--host 0.0.0.0 --port 9000")
 explore: $(STAMP)
 	$(PY) -m experiments.explore $(EXPLORE_ARGS)
+
+# The two questions answered with paired intervals (docs/ANSWERS.md), and why labs open or
+# close (docs/POSTURES.md)
+answers: $(STAMP)
+	$(PY) -m experiments.answers
+
+postures: $(STAMP)
+	$(PY) -m experiments.explain_postures
 
 # Which assumptions drive the outcome (docs/ANALYSIS.md)
 sensitivity: $(STAMP)
