@@ -7,6 +7,12 @@ value of the wrong type fails at load. The classes are plain (not frozen) becaus
 able to merge overrides into them; the model never mutates a config: scheduled events build a new
 one with :func:`dataclasses.replace`.
 
+This module holds the run's frame, the world's mechanisms (capability, chips, the market),
+events and :class:`SimConfig`, which assembles every group. The agents' parameters have modules
+of their own, named after the agents, and are re-exported here: labs, their posture choice and
+financing in :mod:`sim.config_labs`; developers and their segments in
+:mod:`sim.config_developers`; governments' levers in :mod:`sim.config_governments`.
+
 Units: capability is in orders of magnitude (OOM) of effective training compute; gaps are
 reported in months of frontier progress (``capability_oom_per_month``); compute in H100
 equivalents (H100e); prices in USD per million tokens (Mtok); money in billions of USD.
@@ -15,86 +21,20 @@ equivalents (H100e); prices in USD per million tokens (Mtok); money in billions 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from sim.calibrated import apply as _calibrated
-from sim.enums import BanScope, Bloc, EventKind, Financing, Posture, Region
+from sim.config_developers import DeveloperConfig, SegmentConfig, default_segments
+from sim.config_governments import GovernmentConfig
+from sim.config_labs import FinanceConfig, LabBehaviourConfig, LabConfig
+from sim.enums import Bloc, EventKind
 from sim.params import param
-from sim.roster import default_affinity, default_governments, default_labs
+from sim.roster import default_governments, default_labs
 
-
-@dataclass
-class LabConfig:
-    """One lab: its home bloc, initial state (2025-01) and strategic traits."""
-
-    bloc: Bloc = param(Bloc.US, source="calibration lab.* rows (headquarters)")
-    posture: Posture = param(Posture.closed, source="calibration lab.*.posture rows (2025-01)")
-    compute_h100e: float = param(1e5, lo=0.0, hi=1e8, unit="H100e of accelerators at 2025-01 "
-                                 "(bound: ~100x the largest 2025 fleet)",
-                                 source="assumption scaled to compute.share.* and "
-                                        "compute.world_stock.* rows")
-    lag_months: float = param(6.0, lo=0.0, hi=60.0, unit="months behind the frontier in 2025-01",
-                              source="assumption informed by gap.* rows")
-    openness_bias: float = param(0.0, lo=-5.0, hi=5.0, unit="normalised payoff per unit openness",
-                                 source="assumption: strategic/ideological taste for openness")
-    cloud_capture: float = param(
-        0.2, lo=0.0, hi=1.0, unit="share of own open-model serving revenue",
-        source="assumption: labs with a cloud host more of their open traffic")
-    release_interval_months: int = param(6, lo=1, hi=60, unit="months",
-                                         source="assumption: flagship cadence 2024-2025")
-    release_phase_month: int = param(0, lo=0, hi=59, unit="month of first release decision",
-                                     source="assumption")
-    research_efficiency: float = param(1.0, lo=0.0, hi=3.0, unit="x shared algorithmic progress",
-                                       source="assumption (talent_restrictions lowers it)")
-    derivatives: float = param(1000.0, lo=0.0, unit="derivative models on Hugging Face",
-                               source="assumption scaled from adoption.hf.qwen_derivatives ratios")
-    derivative_propensity: float = param(1.0, lo=0.0, hi=10.0, unit="x derivatives per open user",
-                                         source="assumption fitted to adoption.hf.qwen_derivatives")
-    cash_usd_bn: float = param(5.0, lo=0.0, unit="USD bn at 2025-01",
-                               source="assumption (order of magnitude of reported raises)")
-    financing: Financing = param(Financing.outside,
-                                 source="ownership: groups fund their labs, funds DeepSeek, "
-                                        "investors the independents")
-    funding_usd_bn_per_year: float = param(
-        1.0, lo=0.0, hi=1000.0, unit="USD bn per year at 2025-01 revenue",
-        source="money.* rows where given (roster comments); else assumption")
-    funding_revenue_elasticity: float = param(
-        1.0, lo=0.0, hi=3.0, unit="d log funding / d log revenue",
-        source="assumption: investors price labs at a roughly stable revenue multiple (1); "
-               "parents fund from group cash flow (0.5); a fund from its own profits (0)")
-    staff_usd_bn_per_year: float = param(0.5, lo=0.0, hi=100.0, unit="USD bn per year (2025)",
-                                         source="assumption: headcount x pay, incl. stock")
-    closed_api_blocked_regions: List[Region] = param(list, factory=True,
-                                                     source="labs' own terms of service")
-    open_licence_excluded_regions: List[Region] = param(
-        list, factory=True, source="model licences (Tencent-Hunyuan README)")
-
-
-@dataclass
-class GovernmentConfig:
-    """Policy levers of one region's government (each can change by event or adaptive rule)."""
-
-    export_controls: float = param(0.0, lo=0.0, hi=1.0, unit="share of frontier chips denied",
-                                   source="assumption encoding controls.* events")
-    control_leakage: float = param(0.0, lo=0.0, hi=1.0, unit="share of denied chips still obtained",
-                                   source="assumption: smuggling, licensed downgraded chips (H20)")
-    controls_target: List[Bloc] = param(list, factory=True, source="controls.2022-10-07 onwards")
-    bans: Dict[str, BanScope] = param(dict, factory=True, keys=[b.value for b in Bloc],
-                                      source="policy.us.deepseek_device_bans (bloc -> scope)")
-    open_endorsement: float = param(0.0, lo=0.0, hi=1.0, unit="0 none .. 1 national strategy",
-                                    source="policy.* rows; level is an assumption")
-    open_subsidy_usd_bn_per_year: float = param(0.0, lo=0.0, hi=500.0, unit="USD bn per year",
-                                                source="money.eu.investai for the EU scenario")
-    open_release_cost: float = param(0.0, lo=0.0, hi=1.0, unit="0 none .. 1 open release barred",
-                                     source="assumption: regulatory/security cost of open weights")
-    content_rules_cost: float = param(0.0, lo=0.0, hi=1.0, unit="share of API profit",
-                                      source="policy.cn.genai_measures; size is an assumption")
-    adaptive_controls: bool = param(False, source="scenario lever (adaptive_controls)")
-    adaptive_gap_threshold_months: float = param(6.0, lo=0.0, hi=60.0, unit="months",
-                                                 source="assumption")
-    adaptive_step: float = param(0.1, lo=0.0, hi=1.0, unit="controls per review",
-                                 source="assumption")
-    adaptive_review_months: int = param(6, lo=1, hi=60, unit="months", source="assumption")
+#: Every config class, wherever declared: ``from sim.config import SegmentConfig`` works.
+__all__ = ["CapabilityConfig", "ChipsConfig", "DeveloperConfig", "EventConfig", "FinanceConfig",
+           "GovernmentConfig", "LabBehaviourConfig", "LabConfig", "MarketConfig", "ModelConfig",
+           "SegmentConfig", "SimConfig", "default_segments"]
 
 
 @dataclass
@@ -109,155 +49,6 @@ class ModelConfig:
     capability_oom_per_month: float = param(0.1, lo=0.001, hi=1.0, unit="OOM per month",
                                             source="compute.growth.rest (5x/yr) + ~3x/yr "
                                                    "algorithmic progress (assumption)")
-
-
-@dataclass
-class SegmentConfig:
-    """One kind of developer: its share of developers, usage volume and tastes.
-
-    Tastes are utilities per unit of a channel attribute (vendor support and indemnity,
-    customisation, data control; see :class:`MarketConfig` for what each channel provides) and
-    a multiplier on the developer-wide price sensitivity. The default segments and their values
-    are assumptions informed by the enterprise surveys (adoption.enterprise.open_share: support,
-    security and control drive enterprise choices) and the router data
-    (adoption.openrouter.open_share: small developers favour cheap open models).
-    """
-
-    share: float = param(0.25, lo=0.0, hi=1.0, unit="share of developers",
-                         source="assumption")
-    tokens_mtok_per_month: float = param(
-        50.0, lo=1e-6, hi=1e9, unit="median Mtok per month of one organisation (2025-01)",
-        source="assumption: orders of magnitude of API bills by kind of customer")
-    tokens_sigma: float = param(1.5, lo=0.0, hi=5.0, unit="lognormal sigma of usage",
-                                source="assumption: heavy-tailed usage (a few users run most "
-                                       "tokens, adoption.openrouter.open_share)")
-    price_sensitivity_rel: float = param(1.0, lo=0.0, hi=10.0,
-                                         unit="x developers.price_sensitivity",
-                                         source="assumption")
-    support_value: float = param(0.0, lo=-10.0, hi=10.0,
-                                 unit="utility of full vendor support and indemnity",
-                                 source="assumption informed by adoption.enterprise.open_share")
-    customisation_value: float = param(0.0, lo=-10.0, hi=10.0,
-                                       unit="utility of full customisation (fine-tuning "
-                                            "the weights)", source="assumption")
-    data_control_value: float = param(0.0, lo=-10.0, hi=10.0,
-                                      unit="utility of keeping data in house",
-                                      source="assumption")
-    public: bool = param(False, source="a government-scope ban reaches this segment "
-                                        "(policy.us.deepseek_device_bans)")
-
-
-def default_segments() -> dict[str, SegmentConfig]:
-    """Enterprises, startups, independent developers and the public sector (assumptions)."""
-    return {
-        "enterprise": SegmentConfig(share=0.25, tokens_mtok_per_month=500.0, tokens_sigma=1.5,
-                                    price_sensitivity_rel=0.7, support_value=1.5,
-                                    customisation_value=0.3, data_control_value=0.8),
-        "startup": SegmentConfig(share=0.35, tokens_mtok_per_month=50.0, tokens_sigma=1.5,
-                                 price_sensitivity_rel=1.2, support_value=0.3,
-                                 customisation_value=0.5, data_control_value=0.2),
-        "independent": SegmentConfig(share=0.35, tokens_mtok_per_month=2.0, tokens_sigma=1.5,
-                                     price_sensitivity_rel=1.5, support_value=0.0,
-                                     customisation_value=0.8, data_control_value=0.3),
-        "public": SegmentConfig(share=0.05, tokens_mtok_per_month=100.0, tokens_sigma=1.0,
-                                price_sensitivity_rel=0.8, support_value=1.0,
-                                customisation_value=0.2, data_control_value=1.5, public=True),
-    }
-
-
-@dataclass
-class DeveloperConfig:
-    """Downstream developers' random-utility model choice (multinomial logit)."""
-
-    region_shares: Dict[str, float] = param(
-        lambda: {"US": 0.25, "CN": 0.25, "EU": 0.15, "ROW": 0.35}, factory=True,
-        source="assumption informed by adoption.hf.downloads_by_country")
-    reconsider_per_month: float = param(0.08, lo=0.0, hi=1.0, unit="share per month",
-                                        source="assumption: rebuilds every ~1 year")
-    capability_weight: float = param(0.25, lo=0.0, hi=10.0, unit="utility per month of capability",
-                                     source="assumption fitted to adoption.* shares")
-    price_sensitivity: float = param(0.45, lo=0.0, hi=10.0, unit="utility per log USD/Mtok",
-                                     source="assumption; adoption.openrouter.price_elasticity "
-                                            "says demand is inelastic")
-    price_sensitivity_sd: float = param(0.6, lo=0.0, hi=5.0, unit="lognormal sigma",
-                                        source="assumption")
-    open_taste_sd: float = param(1.0, lo=0.0, hi=10.0,
-                                 unit="utility (sd of a zero-mean taste for open weights)",
-                                 source="assumption: developers differ; the mean is zero, so "
-                                        "the taste favours neither kind of model")
-    network_effect: float = param(0.4, lo=0.0, hi=5.0, unit="utility per log family share",
-                                  source="assumption")
-    ecosystem_weight: float = param(0.25, lo=0.0, hi=5.0, source="assumption",
-                                    unit="utility per log(1 + derivatives/10k)")
-    ecosystem_fade_months: float = param(
-        12.0, lo=0.1, hi=1e6, unit="months for a release's derivative ecosystem to fade by 1/e",
-        source="assumption: fine-tunes move to the next release within about a year")
-    switching_cost: float = param(1.5, lo=0.0, hi=20.0, unit="utility", source="assumption")
-    within_family_switch: float = param(0.3, lo=0.0, hi=1.0,
-                                        unit="share of switching cost within a lab's family",
-                                        source="assumption")
-    segments: Dict[str, SegmentConfig] = param(default_segments, factory=True,
-                                               source="assumption (see SegmentConfig)")
-    affinity: Dict[str, Dict[str, float]] = param(default_affinity, factory=True,
-                                                  unit="utility (region -> bloc)",
-                                                  source="assumption: trust and language")
-    derivatives_per_month: float = param(6e4, lo=0.0, unit="derivatives/month if all on one family",
-                                         source="assumption fitted to adoption.hf.qwen_derivatives")
-
-
-@dataclass
-class LabBehaviourConfig:
-    """Parameters of the labs' posture choice: foresight, payoff weights, logit noise.
-
-    Every payoff term is in months of capability (``sim.agents.lab.payoff_terms``).
-    """
-
-    temperature: float = param(1.0, lo=0.001, hi=100.0, unit="months of capability",
-                               source="assumption: the noise of a lab's judgement")
-    inertia: float = param(0.0, lo=0.0, hi=100.0, unit="months of capability",
-                           source="assumption: zero by default, so only the payoffs decide")
-    political_cost: float = param(1.0, lo=0.0, hi=100.0,
-                                  unit="months per unit endorsement x closing x prominence",
-                                  source="assumption")
-    endorsement_reward: float = param(0.3, lo=0.0, hi=100.0,
-                                      unit="months per unit endorsement x openness x prominence",
-                                      source="assumption")
-    security_cost: float = param(1.0, lo=0.0, hi=100.0,
-                                 unit="months per unit open_release_cost x openness at the "
-                                      "frontier", source="assumption")
-    security_scale_months: float = param(
-        12.0, lo=0.1, hi=1e6, unit="months behind the frontier at which the security cost of "
-                                   "open weights falls by 1/e",
-        source="assumption: risk concerns attach to frontier-level weights")
-    money_weight: float = param(1.0, lo=0.0, hi=100.0,
-                                unit="months per month of capability money buys",
-                                source="assumption")
-    planning_months: float = param(12.0, lo=1.0, hi=120.0,
-                                   unit="months of a posture's money the lab weighs",
-                                   source="assumption: one flagship cycle ahead and back")
-    community_weight: float = param(1.0, lo=0.0, hi=100.0,
-                                    unit="months per month of capability the community adds "
-                                         "to the lab's newest open release",
-                                    source="assumption: a month of capability is worth a month")
-    reach_value: float = param(5.0, lo=0.0, hi=1000.0,
-                               unit="months per unit global share of developers",
-                               source="assumption: talent, reputation and standard-setting")
-    investor_pressure: float = param(
-        0.3, lo=0.0, hi=10.0, unit="x money weight per log of capex over revenue",
-        source="assumption: financiers press labs whose investment outgrows their returns "
-               "(money.alibaba.ai_capex)")
-    foresight_cycles: int = param(3, lo=1, hi=12, unit="release cycles",
-                                  source="assumption: labs plan two to three releases ahead")
-    trend_smoothing_months: float = param(
-        6.0, lo=1.0, hi=120.0, unit="months (exponential smoothing of each lab's capability "
-                                    "growth, the trend a lab projects)", source="assumption")
-    discount_per_year: float = param(0.6, lo=0.01, hi=1.0, unit="weight of a payoff a year out",
-                                     source="assumption: a fast-moving market")
-    small_model_gap_months: float = param(6.0, lo=0.0, hi=36.0,
-                                          unit="months a small open release trails the lab's "
-                                               "capability when released",
-                                          source="assumption: Qwen open sizes vs Qwen-Max "
-                                                 "(lab.alibaba)")
 
 
 @dataclass
@@ -364,30 +155,6 @@ class ChipsConfig:
                                      unit="share of a fleet a lab lets inference take",
                                      source="assumption: labs reserve training capacity and "
                                             "rent the rest of their serving")
-
-
-@dataclass
-class FinanceConfig:
-    """How labs turn cash into purchases (``sim.finance``)."""
-
-    spend_share_per_month: float = param(
-        0.25, lo=0.0, hi=1.0, unit="share of spendable cash committed to accelerators a month",
-        source="assumption: build-outs are committed within about a quarter")
-    reserve_months: float = param(6.0, lo=0.0, hi=60.0,
-                                  unit="months of running costs kept as a reserve",
-                                  source="assumption")
-    smoothing_months: float = param(3.0, lo=1.0, hi=36.0,
-                                    unit="months (exponential smoothing of revenue and of "
-                                         "chip deliveries)",
-                                    source="assumption: investors read a run-rate")
-    reach_funding_weight: float = param(
-        1.0, lo=0.0, hi=10.0, unit="x the market's revenue per developer that financiers "
-                                   "value a developer at",
-        source="assumption: 2025 rounds for labs with little revenue (Moonshot, MiniMax, "
-               "Zhipu, Mistral) priced user growth; 1 values a developer at what the average "
-               "developer pays")
-    staff_growth_per_year: float = param(1.3, lo=1.0, hi=5.0, unit="x per year",
-                                         source="assumption")
 
 
 @dataclass

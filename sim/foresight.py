@@ -152,8 +152,11 @@ def rival_releases(state: DecisionState, capability: np.ndarray, t: float, gap_o
 
 
 def _filled(shape: tuple[int, ...], values: np.ndarray) -> np.ndarray:
-    """A new array of ``shape`` holding ``values`` broadcast (``broadcast_to(...).copy()``,
-    without its overhead: these arrays are small and built many times a run)."""
+    """A new array of ``shape`` holding ``values`` broadcast.
+
+    ``broadcast_to(...).copy()`` without its overhead: these arrays are small and built many
+    times a run.
+    """
     out = np.empty(shape, dtype=values.dtype)
     out[...] = values
     return out
@@ -177,7 +180,8 @@ def project_all(states: list[DecisionState], cfg: SimConfig) -> list[Foresight]:
     for k, s in enumerate(states):
         groups.setdefault(float(s.intervals[s.lab]), []).append(k)
     for interval, members in groups.items():
-        for k, f in zip(members, _project_group([states[k] for k in members], interval, cfg)):
+        for k, f in zip(members, _project_group([states[k] for k in members], interval, cfg),
+                        strict=True):
             out[k] = f
     return out  # type: ignore[return-value]
 
@@ -262,7 +266,7 @@ def _cycle_market(state: DecisionState, cfg: SimConfig, fixed: _Fixed, t: float,
     users. Arrays lead with (deciders, postures).
     """
     cap_cfg = cfg.capability
-    i, rows, n = fixed.deciders, fixed.rows, len(POSTURES)
+    i, rows = fixed.deciders, fixed.rows
     month = state.inputs.month + int(t)
     cap = state.capability + state.trend * t  # (labs,)
     pull = 1.0 - np.exp(-cap_cfg.imitation_open_per_month * fixed.absorb * t)  # (deciders, labs)
@@ -287,7 +291,8 @@ def _release_deciders(rel: Releases, fixed: _Fixed, capability: np.ndarray, mont
     """Each decider releases under each posture (``sim.releases.release_each``, batched)."""
     rows, i = fixed.rows, fixed.deciders
     new = np.array([kinds_released(p) for p in POSTURES])  # (postures, kinds)
-    level = capability[..., None] - np.array([0.0, 0.0, fixed.gap_oom])  # (deciders, postures, kinds)
+    # (deciders, postures, kinds)
+    level = capability[..., None] - np.array([0.0, 0.0, fixed.gap_oom])
     exists, cap, when = rel.exists.copy(), rel.capability.copy(), rel.month.copy()
     exists[rows, :, i] |= new
     cap[rows, :, i] = np.where(new, level, cap[rows, :, i])
@@ -324,8 +329,10 @@ def _money_months(fixed: _Fixed, flows: dict[str, np.ndarray], market_revenue: f
 
 
 def _weighted(weights: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """``sum_rs weights_rs shares_rs`` per product: (..., regions, segments, products) to
-    (..., products), as one matrix product over the flattened rows."""
+    """``sum_rs weights_rs shares_rs`` per product, as one matrix product over the rows.
+
+    ``shares`` is (..., regions, segments, products), the result (..., products).
+    """
     rows = weights.size
     return weights.reshape(rows) @ shares.reshape(*shares.shape[:-3], rows, shares.shape[-1])
 

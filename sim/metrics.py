@@ -2,16 +2,16 @@
 
 Each row is one value: ``month, metric, region, bloc, lab, value``; a dimension that does not
 apply to a metric is the empty string, and ``region == "global"`` is the aggregate over regions.
-:data:`METRICS` documents every metric with its unit; tests check the table against it.
+:data:`METRICS` (declared in :mod:`sim.metric_definitions`, re-exported here) documents every
+metric with its unit; tests check the table against it.
 
-The model hands the recorder a :class:`MonthState` each month (plain arrays and configs), so
-this module never reads the model itself.
+The model hands the recorder a :class:`MonthState` each month (plain arrays and configs,
+declared in :mod:`sim.month_state` and re-exported here), so this module never reads the model
+itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,166 +23,18 @@ from sim.agents.lab import TERMS
 from sim.capability import bloc_gap_months
 from sim.checks import check_finite, check_supply
 from sim.chips import bloc_totals
-from sim.config import GovernmentConfig
 from sim.enums import BLOCS, OPENNESS, Bloc, Posture
-from sim.market import Menu, Projection
+from sim.market import Menu
+from sim.metric_definitions import METRICS
+from sim.month_state import MonthState
 from sim.releases import SLOTS
 
-#: metric name -> (dimensions, unit and meaning)
-METRICS: dict[str, tuple[tuple[str, ...], str]] = {
-    "developers": (("region",), "number of developers (constant: none enter or leave)"),
-    "unserved_share": (("region",), "share of developers with no accessible model"),
-    "open_share": (("region",), "share of developers on open-weight models"),
-    "bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's models"),
-    "open_bloc_share": (("region", "bloc"), "share of the region's developers on the bloc's "
-                                            "open-weight models"),
-    "open_token_share": (("region",), "share of the region's tokens on open-weight models"),
-    "bloc_token_share": (("region", "bloc"), "share of the region's tokens on the bloc's "
-                                             "models"),
-    "open_bloc_token_share": (("region", "bloc"), "share of the region's tokens on the bloc's "
-                                                  "open-weight models"),
-    "enterprise_open_token_share": ((), "share of enterprises' tokens on open-weight models "
-                                        "(the enterprise surveys' population)"),
-    "router_open_token_share": ((), "share of startups' and independent developers' tokens on "
-                                    "open-weight models (the population of router data)"),
-    "router_cn_open_token_share": ((), "share of startups' and independent developers' tokens "
-                                       "on Chinese open-weight models (router data)"),
-    "selfhost_share": (("region",), "share of the region's open-weight tokens its developers "
-                                    "serve themselves (the rest: third-party hosts)"),
-    "frontier_capability": (("bloc",), "best capability of the bloc's labs, log10 effective FLOP"),
-    "us_china_gap_months": ((), "months of frontier progress the Chinese frontier trails the US"),
-    "open_closed_gap_months": ((), "months the best open model trails the best closed model"),
-    "closed_price_premium": ((), "closed API price / serving cost, user-weighted (x); "
-                                 "absent in months with no closed model"),
-    "n_open_labs": ((), "number of labs whose posture is open"),
-    "consumer_surplus": (("region",), "logsum welfare of the average developer, in units of "
-                                      "log price (1 = all prices divided by e)"),
-    "chip_access": (("bloc",), "share of wanted frontier chips the bloc obtains"),
-    "export_controls": (("region",), "share of frontier chips denied by the region's government"),
-    "lab_openness": (("lab",), "posture: 0 closed, 0.5 hybrid, 1 open"),
-    "lab_expected_openness": (("lab",), "openness the lab's last posture decision was expected "
-                                        "to give (probability-weighted; decision pressure)"),
-    "lab_capability": (("lab",), "flagship capability, log10 effective FLOP"),
-    "lab_compute_h100e": (("lab",), "fleet: accelerators the lab owns, H100 equivalents"),
-    "lab_training_compute_h100e": (("lab",), "part of the fleet training models (the fleet "
-                                             "less own serving and idle), H100e"),
-    "lab_revenue_usd_bn": (("lab",), "revenue in the month, USD bn (API + captured services)"),
-    "lab_cash_usd_bn": (("lab",), "cash at the end of the month, USD bn (never negative)"),
-    "lab_capex_usd_bn": (("lab",), "spending on accelerators in the month, USD bn"),
-    "lab_funding_usd_bn": (("lab",), "funding received in the month (parent, investors or "
-                                     "fund, plus open-source grants), USD bn"),
-    "lab_serving_cost_usd_bn": (("lab",), "cost of serving the lab's closed products in the "
-                                          "month (own fleet's power and operations plus rented "
-                                          "capacity), USD bn"),
-    "bloc_compute_h100e": (("bloc",), "accelerators of the bloc's labs, H100e (sum of fleets)"),
-    "bloc_capex_usd_bn": (("bloc",), "the bloc's labs' spending on accelerators in the month, "
-                                     "USD bn"),
-    "bloc_revenue_usd_bn": (("bloc",), "the bloc's labs' revenue in the month, USD bn"),
-    "world_accelerator_output_h100e": ((), "world output of AI accelerators in the month, "
-                                           "H100e (an input)"),
-    "world_accelerator_stock_h100e": ((), "installed world stock of AI accelerators, H100e "
-                                          "(all buyers, net of retirements)"),
-    "lab_developer_share": (("lab",), "global share of developers on the lab's models"),
-    "lab_open_share": (("lab",), "global share of developers on the lab's open releases, old "
-                                 "and new"),
-    "lab_token_share": (("lab",), "global share of tokens on the lab's models"),
-    "lab_price_usd_per_mtok": (("lab",), "flagship price to developers, USD per Mtok (its "
-                                         "closed API, else its open flagship via a host)"),
-    "community_addition_months": (("lab",), "capability the open community has added to the "
-                                            "lab's open releases, months of frontier progress"),
-    **{f"lab_payoff_{term}": (("lab",), f"open-minus-closed difference of the '{term}' payoff "
-                                        "term at the lab's last posture decision, months of "
-                                        "capability (sim.agents.lab.payoff_terms)")
-       for term in TERMS},
-    "derivatives": (("lab",), "cumulative derivative models of the lab's open family"),
-}
+__all__ = ["COLUMNS", "METRICS", "SURVEYED", "MonthState", "Recorder"]
+
 COLUMNS = ["month", "metric", "region", "bloc", "lab", "value"]
 #: segments whose usage the enterprise surveys and the router data measure
 SURVEYED = {"enterprise_open_token_share": ("enterprise",),
             "router_open_token_share": ("startup", "independent")}
-
-
-@dataclass(frozen=True)
-class MonthState:
-    """What the recorder reads of one month: the model's state as plain arrays and configs.
-
-    Attributes:
-        month: months since the start.
-        region_names: developer regions, in the order of the per-region arrays.
-        lab_names: labs, in the order of the per-lab arrays.
-        developer_region: region index of each developer.
-        developer_segment: segment index of each developer.
-        segment_names: the segments, in the order of the segment indices.
-        choice: product of each developer (-1: none).
-        volume: each developer's usage weight (its share of tokens).
-        selfhost: whether each developer serves its (open) model itself.
-        region_sizes: developers per region.
-        menu: the products on offer.
-        projection: the typical developers' utilities and access (consumer surplus).
-        segment_alpha: each segment's mean price sensitivity.
-        segment_heads: each segment's share of developers.
-        open_users: per lab, global share of developers on its open releases.
-        addition_months: per lab, the community's addition to its open releases (months).
-        term_gaps: per lab, open-minus-closed payoff terms at its last decision.
-        frontier: best capability per bloc (OOM; -inf for a bloc with no lab).
-        oom_per_month: frontier progress per month (OOM), to express gaps in months.
-        postures: each lab's posture.
-        expected_openness: openness each lab's last decision was expected to give.
-        chip_access: share of wanted frontier chips each bloc obtains.
-        governments: each region's levers (export controls are recorded for controllers).
-        capability: per lab, log10 effective FLOP.
-        fleet: per lab, accelerators (H100e).
-        training: per lab, training compute (H100e).
-        revenue: per lab, USD bn this month.
-        cash: per lab, USD bn.
-        capex: per lab, USD bn spent on accelerators this month.
-        funding: per lab, USD bn received this month.
-        serving_cost: per lab, USD bn of serving its closed products this month.
-        lab_bloc: bloc index of each lab.
-        bloc_bound: per bloc, H100e its labs could have obtained since the start.
-        world_output: world accelerator output this month (H100e).
-        world_stock: installed world stock (H100e).
-        family_share: per lab, global share of developers on its products.
-        derivatives: per lab, cumulative derivative models.
-    """
-
-    month: int
-    region_names: Sequence[str]
-    lab_names: Sequence[str]
-    developer_region: np.ndarray
-    developer_segment: np.ndarray
-    segment_names: Sequence[str]
-    choice: np.ndarray
-    volume: np.ndarray
-    selfhost: np.ndarray
-    region_sizes: np.ndarray
-    menu: Menu
-    projection: Projection
-    segment_alpha: np.ndarray
-    segment_heads: np.ndarray
-    open_users: np.ndarray
-    addition_months: np.ndarray
-    term_gaps: Sequence[Mapping[str, float]]
-    frontier: np.ndarray
-    oom_per_month: float
-    postures: Sequence[Posture]
-    expected_openness: Sequence[float]
-    chip_access: np.ndarray
-    governments: Mapping[str, GovernmentConfig]
-    capability: np.ndarray
-    fleet: np.ndarray
-    training: np.ndarray
-    revenue: np.ndarray
-    cash: np.ndarray
-    capex: np.ndarray
-    funding: np.ndarray
-    serving_cost: np.ndarray
-    lab_bloc: np.ndarray
-    bloc_bound: np.ndarray
-    world_output: float
-    world_stock: float
-    family_share: np.ndarray
-    derivatives: np.ndarray
 
 
 class Recorder:

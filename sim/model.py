@@ -20,12 +20,15 @@ Schedule of one month (:meth:`MarketModel.step`):
 
 The model holds the state (arrays over labs, the developer population, the config) and the
 schedule; the rules are functions in the modules above, which the agents and the methods here
-call with the state they gather.
+call with the state they gather. The methods that gather it for one step live in mixins named
+after that step: the money and chips of steps 3 and 7 in ``sim/model_accounts.py``, the
+market's inputs, clearing and the counts of developers' choices (steps 5-6) in
+``sim/model_market.py``, and what a lab deciding its posture knows (step 4) in
+``sim/model_decisions.py``. This module keeps the state, the schedule, capability and releases,
+and the hand-over to the recorder.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import mesa
 import numpy as np
@@ -34,24 +37,22 @@ from sim import capability, chips, community, finance, releases
 from sim.agents.developer import DeveloperPopulation, DeveloperRegion, representative_tastes, \
     segment_weights
 from sim.agents.government import Government
-from sim.agents.lab import Lab, derivative_rate, frontier_proximity, investor_pressure, \
-    month_sales, payoff_terms, prominence
+from sim.agents.lab import Lab
 from sim.capability import REFERENCE_CAPABILITY
 from sim.config import GovernmentConfig, SimConfig
-from sim.enums import BLOCS, OPENNESS, POSTURES, REGIONS, Bloc, Posture, Region
+from sim.enums import BLOCS, REGIONS, Bloc, Posture, Region
 from sim.events import apply_event, events_due
-from sim.foresight import DecisionState, project, project_all
-from sim.market import MarketInputs, ban_codes, build_menu, common_utilities, \
-    lab_region_flags, market_access, representative, token_demand
-from sim.releases import SLOTS
 from sim.metrics import MonthState, Recorder
+from sim.model_accounts import AccountsMixin
+from sim.model_decisions import DecisionsMixin
+from sim.model_market import MarketMixin
 from sim.paths import set_path
 from sim.validate import validate
 
 STREAMS = ("init", "developers", "labs", "derivatives")
 
 
-class MarketModel(mesa.Model):
+class MarketModel(AccountsMixin, MarketMixin, DecisionsMixin, mesa.Model):
     """Open-weight versus proprietary AI market under chip export controls.
 
     Args:
@@ -215,12 +216,6 @@ class MarketModel(mesa.Model):
                                          float(self.capability[lab_index]), self.month,
                                          self._small_gap_oom())
 
-    def traction(self) -> np.ndarray:
-        """What financiers fund now: smoothed revenue plus the value of developers held."""
-        return finance.traction(self.revenue_smoothed, self.family_share(),
-                                float(self.revenue_smoothed.sum()),
-                                self.cfg.finance.reach_funding_weight)
-
     def community_h100e(self) -> np.ndarray:
         """Per lab, its open community's compute now (``sim.community.community_compute``)."""
         cap = self.cfg.capability
@@ -233,39 +228,6 @@ class MarketModel(mesa.Model):
         self.addition = community.community_addition(
             self.open_users(), self.community_h100e(), self.training,
             self.cfg.capability.community_max_months * self.cfg.model.capability_oom_per_month)
-
-    def _buy_compute(self) -> None:
-        """Funding arrives, labs order accelerators, supply and controls decide deliveries."""
-        cfg, ch = self.cfg, self.cfg.chips
-        depreciation = chips.monthly_depreciation(ch)
-        self.world_output = chips.world_output_h100e(self.month, ch)
-        self.world_stock = self.world_stock * (1.0 - depreciation) + self.world_output
-        access = chips.bloc_chip_access(cfg.governments)
-        domestic = chips.domestic_by_bloc(self.month, ch)
-        labs_supply = ch.labs_share_of_world_output * self.world_output
-        factor = chips.price_factor(self.month, ch)
-        price, domestic_price = ch.usd_per_h100e * factor, ch.domestic_usd_per_h100e * factor
-        self.fleet = chips.depreciate(self.fleet, depreciation)
-        grants = chips.open_subsidies(cfg.governments, self._openness(), self.fleet,
-                                      self.lab_bloc)
-        self.funding = finance.funding(
-            self._lab_array("funding_usd_bn_per_year"), self.traction(),
-            self.revenue_start, self._lab_array("funding_revenue_elasticity")) + grants
-        budget = finance.purchase_budget(self.cash, self.funding, self.running_costs,
-                                         reserve_months=cfg.finance.reserve_months,
-                                         spend_share=cfg.finance.spend_share_per_month)
-        orders = chips.orders_h100e(self.fleet, budget, price, ch.compute_growth_per_year,
-                                    depreciation)
-        bought = chips.allocate_purchases(orders, budget, self.lab_bloc, access, labs_supply,
-                                          domestic, price, domestic_price)
-        self.fleet = self.fleet + bought.delivered
-        self.capex = bought.capex
-        self.fill = finance.smooth(self.fill, bought.fill, cfg.finance.smoothing_months)
-        self.price_paid = np.divide(bought.capex * 1e9, bought.delivered,
-                                    out=np.full(self.fleet.size, price),
-                                    where=bought.delivered > 0)
-        self.bloc_bound = self.bloc_bound + chips.bloc_supply_bound(access, labs_supply,
-                                                                    domestic)
 
     def _training_compute(self) -> np.ndarray:
         own, _ = chips.serving_split(self.serving_need, self.fleet, self.active,
@@ -304,202 +266,7 @@ class MarketModel(mesa.Model):
         """Best flagship capability of each bloc (OOM); -inf for a bloc with no lab."""
         return capability.bloc_frontier(self.capability, self.lab_bloc)
 
-    # ----------------------------------------------------------------------------- market
-    def market_inputs(self) -> MarketInputs:
-        """What the market reads from the model now (for the menu, access and utilities)."""
-        cfg = self.cfg
-        return MarketInputs(
-            month=self.month, lab_bloc=self.lab_bloc, releases=self.releases,
-            addition=self.addition, family_share=self.family_share(),
-            derivatives=self.derivatives, bans=ban_codes(cfg.governments),
-            closed_blocked=self._lab_region_flags("closed_api_blocked_regions"),
-            open_excluded=self._lab_region_flags("open_licence_excluded_regions"),
-            volume_growth=self.volume_growth, selfhost_fixed_usd=self.selfhost_fixed_usd)
-
-    @property
-    def volume_growth(self) -> float:
-        """Growth of every developer's usage since 2025-01 (x): world token demand's."""
-        mk = self.cfg.market
-        return token_demand(self.month, mk) / max(token_demand(0, mk), 1e-300)
-
-    @property
-    def selfhost_fixed_usd(self) -> float:
-        """Fixed monthly cost of self-hosting now (USD): falls like chip prices."""
-        return self.cfg.market.selfhost_fixed_usd_per_month \
-            * chips.price_factor(self.month, self.cfg.chips)
-
-    def _lab_region_flags(self, attr: str) -> np.ndarray:
-        return self._per_lab_table(("lab_region", attr), lambda: lab_region_flags(
-            self.cfg.labs, self.lab_names, attr))
-
-    def refresh_market(self) -> None:
-        """Recompute the menu, prices, access and the utilities developers face this month."""
-        inputs = self.market_inputs()
-        self.menu = build_menu(self.releases, inputs, self.cfg)
-        self.access = market_access(self.menu, inputs)
-        self.common_utility = common_utilities(self.menu, inputs, self.cfg)
-        self.log_price = np.log(self.menu.price)
-        self.projection = representative(self.menu, inputs, self.cfg, self.common_utility,
-                                         self.access)
-
-    def choices_changed(self) -> None:
-        """Forget the counted developers per product (call after moving any developer)."""
-        self._counts = None
-        self._row_counts = None
-
-    def product_user_counts(self) -> np.ndarray:
-        """Number of developers on each product (counted once per change of choices)."""
-        if self._counts is None:
-            choice = self.developers.choice
-            self._counts = np.bincount(choice[choice >= 0],
-                                       minlength=len(self.labs) * SLOTS).astype(float)
-        return self._counts
-
-    def family_share(self) -> np.ndarray:
-        """Global share of developers on each lab's products (0-1)."""
-        return self.product_user_counts().reshape(-1, SLOTS).sum(axis=1) \
-            / max(self.developers.n, 1)
-
-    def open_users(self) -> np.ndarray:
-        """Global share of developers on each lab's open releases (0-1)."""
-        counts = self.product_user_counts() * self.releases.is_open
-        return counts.reshape(-1, SLOTS).sum(axis=1) / max(self.developers.n, 1)
-
-    def row_shares(self) -> np.ndarray:
-        """(regions, segments, products) share of each region's segment on each product."""
-        if self._row_counts is None:
-            pop, n_p = self.developers, len(self.labs) * SLOTS
-            n_s = len(self.cfg.developers.segments)
-            row = pop.region * n_s + pop.segment
-            on = pop.choice >= 0
-            counts = np.bincount(row[on] * n_p + pop.choice[on],
-                                 minlength=len(REGIONS) * n_s * n_p).reshape(len(REGIONS), n_s,
-                                                                             n_p)
-            size = np.bincount(row, minlength=len(REGIONS) * n_s).reshape(len(REGIONS), n_s)
-            self._row_counts = counts / np.maximum(size, 1)[..., None]
-        return self._row_counts
-
-    def token_split(self) -> tuple[np.ndarray, np.ndarray]:
-        """(Mtok on each product, Mtok of it served by third-party hosts) this month.
-
-        World token demand is divided in proportion to the developers' own usage.
-        """
-        pop, n_p = self.developers, len(self.labs) * SLOTS
-        on = pop.choice >= 0
-        total = pop.volume.sum()
-        scale = token_demand(self.month, self.cfg.market) / total if total > 0 else 0.0
-        tokens = np.bincount(pop.choice[on], weights=pop.volume[on], minlength=n_p) * scale
-        hosted_on = on & ~pop.selfhost
-        hosted = np.bincount(pop.choice[hosted_on], weights=pop.volume[hosted_on],
-                             minlength=n_p) * scale
-        return tokens, np.where(self.menu.is_open, hosted, 0.0)
-
-    # ----------------------------------------------------------------------------- accounts
-    def decision_state(self, lab_index: int, world: DecisionState | None = None
-                       ) -> DecisionState:
-        """What a lab deciding now knows (:class:`sim.foresight.DecisionState`).
-
-        ``world``: another lab's decision state of this month, whose shared part (market,
-        capabilities, shares) is reused rather than recomputed.
-        """
-        cfg, name = self.cfg, self.lab_names[lab_index]
-        lab = cfg.labs[name]
-        trial = self._openness()
-        grants = np.zeros(len(POSTURES))
-        home = self.home_government(lab_index)
-        for k, posture in enumerate(POSTURES if home and home.open_subsidy_usd_bn_per_year > 0
-                                    else ()):
-            trial[lab_index] = OPENNESS[posture]
-            grants[k] = chips.open_subsidies(cfg.governments, trial, self.fleet,
-                                             self.lab_bloc)[lab_index]
-        own = dict(lab=lab_index, rules_cost=self.rules_cost(lab_index),
-                   cloud_capture=lab.cloud_capture, funding_base=lab.funding_usd_bn_per_year,
-                   revenue_start=float(self.revenue_start[lab_index]),
-                   elasticity=lab.funding_revenue_elasticity, grants=grants,
-                   fill=float(self.fill[lab_index]),
-                   usd_per_h100e=float(self.price_paid[lab_index]))
-        if world is not None:
-            return replace(world, **own)
-        return DecisionState(
-            inputs=self.market_inputs(), postures=self.postures(),
-            capability=self.capability, trend=self.trend, training=self.training,
-            intervals=self._lab_array("release_interval_months"),
-            excluded=self._lab_lab_flags("open_licence_excluded_regions"),
-            shares=self.row_shares(), community_h100e=self.community_h100e(),
-            open_users=self.open_users(), market_revenue=float(self.revenue_smoothed.sum()),
-            **own)
-
-    def _project_deciders(self) -> None:
-        """Project the postures of every lab that decides this month, together.
-
-        They decide simultaneously, on the state of the world before any of them releases
-        (``sim.foresight.project_all``); their projections wait in ``_foresights``.
-        """
-        deciding = [lab.index for lab in self.labs
-                    if not lab.locked and lab.is_release_month(self.month)]
-        states: list[DecisionState] = []
-        for i in deciding:
-            states.append(self.decision_state(i, states[0] if states else None))
-        self._foresights = dict(zip(deciding, project_all(states, self.cfg))) if states else {}
-
-    def payoff_terms(self, lab_index: int) -> dict[str, np.ndarray]:
-        """The payoff terms of each posture for a lab deciding now (``sim.agents.lab``).
-
-        Projects each posture over the lab's next release cycles (:func:`sim.foresight.project`
-        on :meth:`decision_state`) and adds the state the other terms read: investor pressure,
-        prominence at home and closeness to the frontier.
-        """
-        cfg = self.cfg
-        lab = cfg.labs[self.lab_names[lab_index]]
-        home = self.home_government(lab_index)
-        foresight = self._foresights.pop(lab_index, None)
-        if foresight is None:
-            foresight = project(self.decision_state(lab_index), cfg)
-        lb, g = cfg.lab_behaviour, cfg.model.capability_oom_per_month
-        bloc = self.lab_bloc[lab_index]
-        home_region = REGIONS.index(Region(BLOCS[bloc].value))
-        mine = np.arange(len(self.labs) * SLOTS) // SLOTS == lab_index
-        heads, _ = segment_weights(cfg.developers)
-        home_share = float(self.row_shares()[home_region][:, mine].sum(axis=1) @ heads)
-        gap = (self.capability.max() - self.capability[lab_index]) / g
-        return payoff_terms(
-            foresight, self.labs[lab_index].posture,
-            pressure=investor_pressure(float(self.capex_smoothed[lab_index]),
-                                       float(self.revenue_smoothed[lab_index]),
-                                       lb.investor_pressure),
-            prominence=prominence(home_share, int((self.lab_bloc == bloc).sum())),
-            proximity=frontier_proximity(gap, lb.security_scale_months),
-            openness_bias=lab.openness_bias,
-            endorsement=home.open_endorsement if home else 0.0,
-            release_cost=home.open_release_cost if home else 0.0, behaviour=lb)
-
-    def _book_month(self) -> None:
-        cfg, menu, ch = self.cfg, self.menu, self.cfg.chips
-        rate = derivative_rate(self.open_users(), self._lab_array("derivative_propensity"),
-                               cfg.developers.derivatives_per_month)
-        self.derivatives = self.derivatives + self.streams["derivatives"].poisson(rate)
-        factor = chips.price_factor(self.month, ch)
-        rent = ch.rental_usd_per_h100e_month * factor
-        rules = np.array([self.rules_cost(i) for i in range(len(self.labs))])
-        self.tokens, self.hosted_tokens = self.token_split()
-        sales = month_sales(menu, self.tokens, self.hosted_tokens,
-                            self._lab_array("cloud_capture"), rules, rent)
-        self.revenue, self.serving_need = sales.revenue, sales.serving_h100e
-        own, rented = chips.serving_split(self.serving_need, self.fleet, self.active,
-                                          ch.max_serving_share)
-        opex = ch.opex_usd_per_h100e_month * factor
-        staff = finance.staff_cost(self._lab_array("staff_usd_bn_per_year"), self.month,
-                                   cfg.finance.staff_growth_per_year)
-        self.running_costs = (opex * self.fleet + rent * rented) / 1e9 + staff + sales.compliance
-        self.cash, self.active = finance.close_month(self.cash, self.revenue, self.funding,
-                                                     self.capex, self.running_costs)
-        self.serving_cost = (opex * own + rent * rented) / 1e9
-        if self.month > 0:
-            self.revenue_smoothed = finance.smooth(self.revenue_smoothed, self.revenue,
-                                                   cfg.finance.smoothing_months)
-            self.capex_smoothed = finance.smooth(self.capex_smoothed, self.capex,
-                                                 cfg.finance.smoothing_months)
-
+    # ----------------------------------------------------------------------------- recording
     def month_state(self) -> MonthState:
         """This month's state as the recorder reads it."""
         cfg, pop = self.cfg, self.developers

@@ -183,9 +183,9 @@ def _introduction(results: list[Validation], seeds: int, overrides: Sequence[str
         f"(months 0-{HORIZON_MONTHS - 1}) on seeds 0-{seeds - 1} ({n_dev} developers), through "
         "the sweep machinery (`experiments.run` multirun). A pattern **passes** when the mean "
         "across seeds lies inside its tolerance band; the spread is the standard deviation "
-        "across seeds and, in brackets, the 5th-95th percentiles. Targets, tolerances and "
-        "measurements: `study/calibration_targets.py`; figures: `docs/calibration/facts.csv` "
-        "(keys in the Source column).", "",
+        "across seeds and, in brackets, the 5th-95th percentiles. Targets and tolerances: "
+        "`study/calibration_targets.py`; measurements: `study/calibration_measurements.py`; "
+        "figures: `docs/calibration/facts.csv` (keys in the Source column).", "",
         "Configs: **default** = `SimConfig()`, the calibrated baseline every command starts "
         "from (`sim/calibrated.py`, adopted from "
         f"`configs/calibration/{calibrated.NAME}.fit.json`); **prior** = the same model with "

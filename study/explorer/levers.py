@@ -99,7 +99,8 @@ class Lever:
 
     def __post_init__(self) -> None:
         # The page starts from the calibrated baseline, read from the typed schema so the
-        # sliders cannot drift from sim/config.py and sim/roster.py.
+        # sliders cannot drift from sim/config.py (with the agents' sim/config_*.py) and
+        # sim/roster.py.
         object.__setattr__(self, "default", _baseline_value(self.path, self.missing))
         if self.kind != "Select" and self.slider_value(self.default) != self.default:
             raise ValueError(f"{self.path}: a slider from {self.lo} in steps of {self.step} "
