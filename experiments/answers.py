@@ -33,6 +33,7 @@ from experiments.cli import ROOT, command_main, parse_kv
 from sim.enums import Bloc
 from study.batch import run_scenarios
 from study.compare import t_half_width
+from study.outcomes import select
 
 DEFAULTS: dict[str, Any] = {"seeds": 20, "jobs": 2,
                             "report": str(ROOT / "docs" / "ANSWERS.md")}
@@ -42,14 +43,11 @@ CHECKPOINTS = {"2026-12": 23, "2030-12": 71}
 #: Periods the openness answer averages over: (label, first month, last month).
 PERIODS = (("2025-26", 0, 23), ("2025-30", 0, 71))
 
-#: Adoption outcomes of the first question: (label, metric, region, bloc).
-ADOPTION = (("global share on Chinese models, heads", "bloc_share", "global", "CN"),
-            ("global share on Chinese models, tokens", "bloc_token_share", "global", "CN"),
-            ("global share on Chinese open models, heads", "open_bloc_share", "global", "CN"),
-            ("global share on Chinese open models, tokens", "open_bloc_token_share", "global",
-             "CN"),
-            ("rest of the world's share on Chinese models, heads", "bloc_share", "ROW", "CN"),
-            ("Qwen's share on its open releases (old and new)", "lab_open_share", "", ""))
+#: Adoption outcomes of the first question (names in ``study.outcomes``), and Qwen's share on
+#: its open releases, old and new (``lab_open_share`` of ``alibaba``).
+ADOPTION = ("cn_share", "cn_token_share", "cn_open_share", "cn_open_token_share",
+            "row_cn_share", "row_cn_token_share")
+QWEN_OPEN = "Qwen's share of developers on its open releases (old and new)"
 #: Per-lab outcomes averaged over Chinese labs and a period: (label, metric).
 CN_LAB_MEANS = (("expected openness (decisions)", "lab_expected_openness"),
                 ("realised openness", "lab_openness"),
@@ -57,13 +55,11 @@ CN_LAB_MEANS = (("expected openness (decisions)", "lab_expected_openness"),
                 ("community term, open - closed (months)", "lab_payoff_community"))
 
 
-def _point(df: pd.DataFrame, metric: str, region: str, bloc: str, month: int) -> pd.Series:
+def _point(df: pd.DataFrame, metric: str, region: str, bloc: str, month: int,
+           lab: str = "") -> pd.Series:
     """Per (scenario, seed), one metric at one month."""
-    sel = (df.metric == metric) & (df.month == month)
-    if metric == "lab_open_share":
-        sel &= df.lab == "alibaba"
-    else:
-        sel &= (df.region == region) & (df.bloc == bloc)
+    sel = (df.metric == metric) & (df.month == month) & (df.region == region) \
+        & (df.bloc == bloc) & (df.lab == lab)
     return df[sel].set_index(["scenario", "seed"]).value
 
 
@@ -85,19 +81,23 @@ def paired(values: pd.Series, scenario: str) -> dict[str, float]:
 
 
 def answers(df: pd.DataFrame, cn_labs: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Both answers as rows: outcome, when, baseline, effect and its interval."""
-    q1 = [{"outcome": label, "when": when,
-           **paired(_point(df, metric, region, bloc, month), "alibaba_closes")}
-          for label, metric, region, bloc in ADOPTION for when, month in CHECKPOINTS.items()]
-    q2 = [{"outcome": "Chinese labs' " + label, "when": period,
+    """Both answers as rows: outcome, when, baseline, effect and its interval.
+
+    ``share`` says whether the outcome is a share (shown in % and pp).
+    """
+    def rows(scenario: str, names: Sequence[str]) -> list[dict[str, Any]]:
+        return [{"outcome": o.label, "when": when, "share": o.unit == "share",
+                 **paired(_point(df, o.metric, o.region, o.bloc, month), scenario)}
+                for o in select(names) for when, month in CHECKPOINTS.items()]
+
+    q1 = rows("alibaba_closes", ADOPTION)
+    q1 += [{"outcome": QWEN_OPEN, "when": when, "share": True,
+            **paired(_point(df, "lab_open_share", "", "", month, "alibaba"), "alibaba_closes")}
+           for when, month in CHECKPOINTS.items()]
+    q2 = [{"outcome": "Chinese labs' " + label, "when": period, "share": False,
            **paired(_cn_mean(df, metric, first, last, cn_labs), "us_tightens_controls")}
           for label, metric in CN_LAB_MEANS for period, first, last in PERIODS]
-    q2 += [{"outcome": "US-China gap (months)", "when": when,
-            **paired(_point(df, "us_china_gap_months", "", "", month), "us_tightens_controls")}
-           for when, month in CHECKPOINTS.items()]
-    q2 += [{"outcome": label, "when": when,
-            **paired(_point(df, metric, region, bloc, month), "us_tightens_controls")}
-           for label, metric, region, bloc in ADOPTION[:2] for when, month in CHECKPOINTS.items()]
+    q2 += rows("us_tightens_controls", ("us_china_gap", "cn_share", "cn_token_share"))
     return {"alibaba_closes": q1, "us_tightens_controls": q2}
 
 
@@ -127,8 +127,7 @@ def render(result: dict[str, list[dict[str, Any]]], seeds: int, overrides: Seque
         lines += [f"## {titles[scenario]}", "", "| outcome | when | baseline | effect (90% CI) |",
                   "|---|---|---|---|"]
         for row in rows:
-            share = "share" in row["outcome"]
-            base, effect = _fmt(row, share)
+            base, effect = _fmt(row, row["share"])
             lines.append(f"| {row['outcome']} | {row['when']} | {base} | {effect} |")
         lines.append("")
     return "\n".join(lines)

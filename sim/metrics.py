@@ -64,7 +64,6 @@ class Recorder:
         self._sizes: list[int] = []
         self._labels: dict[str, list[np.ndarray]] = {c: [] for c in self.TEXT}
         self._values: list[np.ndarray] = []
-        self._segment_masks: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     def _code(self, column: str, labels, n: int) -> np.ndarray:
         key = (column, labels if isinstance(labels, str) else tuple(labels), n)
@@ -103,13 +102,8 @@ class Recorder:
     def _market_shares(self, s: MonthState) -> None:
         menu = s.menu
         regions = [*s.region_names, "global"]
-        n_products = menu.lab.size
-        counts = np.zeros((len(regions), n_products))
-        on = s.choice >= 0
-        counts[:-1] = np.bincount(s.developer_region[on] * n_products + s.choice[on],
-                                  minlength=(len(regions) - 1) * n_products
-                                  ).reshape(len(regions) - 1, n_products)
-        counts[-1] = counts[:-1].sum(axis=0)
+        cells = _Cells(s)
+        counts = _with_global(cells.heads.sum(axis=(0, 3)))
         sizes = np.append(s.region_sizes, s.developer_region.size).astype(float)
         share = counts / np.maximum(sizes, 1.0)[:, None]
         self._add("developers", sizes, region=regions)
@@ -117,7 +111,7 @@ class Recorder:
             sizes, 1.0), 0.0), region=regions)
         self._add("open_share", share[:, menu.is_open].sum(axis=1), region=regions)
         self._bloc_shares(share, menu, regions)
-        self._token_shares(s, regions)
+        self._token_shares(s, regions, cells)
         p = s.projection
         self._add("consumer_surplus", consumer_surplus(p.utility, p.allowed, s.segment_alpha,
                                                        sizes[:-1], s.segment_heads),
@@ -141,22 +135,12 @@ class Recorder:
         self._add(name, by_bloc.ravel(), region=rr, bloc=bb)
         self._add("open_" + name, open_by_bloc.ravel(), region=rr, bloc=bb)
 
-    def _token_shares(self, s: MonthState, regions: list[str]) -> None:
+    def _token_shares(self, s: MonthState, regions: list[str], cells: _Cells) -> None:
         """Token-weighted shares: each developer weighs by its usage."""
-        menu, n_p = s.menu, s.menu.lab.size
-        n_r = len(regions) - 1
-        on = s.choice >= 0
-        key = s.developer_region[on] * n_p + s.choice[on]
-        tokens = np.zeros((n_r + 1, n_p))
-        tokens[:-1] = np.bincount(key, weights=s.volume[on], minlength=n_r * n_p
-                                  ).reshape(n_r, n_p)
-        tokens[-1] = tokens[:-1].sum(axis=0)
-        own = np.zeros((n_r + 1, n_p))
-        mine = on & s.selfhost
-        own[:-1] = np.bincount(s.developer_region[mine] * n_p + s.choice[mine],
-                               weights=s.volume[mine], minlength=n_r * n_p).reshape(n_r, n_p)
-        own[-1] = own[:-1].sum(axis=0)
-        region_total = np.bincount(s.developer_region, weights=s.volume, minlength=n_r)
+        menu = s.menu
+        tokens = _with_global(cells.tokens.sum(axis=(0, 3)))
+        own = _with_global(cells.tokens[..., 1].sum(axis=0))
+        region_total = cells.all_tokens.sum(axis=0)
         total = np.append(region_total, region_total.sum())
         share = tokens / np.maximum(total, 1e-300)[:, None]
         self._add("open_token_share", share[:, menu.is_open].sum(axis=1), region=regions)
@@ -165,32 +149,21 @@ class Recorder:
         self._add("selfhost_share", np.divide(own[:, menu.is_open].sum(axis=1), open_tokens,
                                               out=np.zeros_like(open_tokens),
                                               where=open_tokens > 0), region=regions)
-        self._survey_shares(s, on)
+        self._survey_shares(s, cells)
         lab_tokens = tokens[-1].reshape(-1, SLOTS).sum(axis=1)
         self._add("lab_token_share", lab_tokens / max(total[-1], 1e-300),
                   lab=list(s.lab_names))
 
-    def _members(self, s: MonthState, names: tuple[str, ...]) -> np.ndarray:
-        """Which developers belong to the segments ``names`` (cached: segments never change)."""
-        key = (id(s.developer_segment), names)
-        cached = self._segment_masks.get(key)
-        if cached is None or cached[0] is not s.developer_segment:
-            codes = [s.segment_names.index(x) for x in names if x in s.segment_names]
-            cached = self._segment_masks[key] = (s.developer_segment,
-                                                 np.isin(s.developer_segment, codes))
-        return cached[1]
-
-    def _survey_shares(self, s: MonthState, on: np.ndarray) -> None:
+    def _survey_shares(self, s: MonthState, cells: _Cells) -> None:
         """Token shares of the segments the enterprise surveys and the router data measure."""
-        menu, n_p = s.menu, s.menu.lab.size
+        menu = s.menu
         cn_open = menu.is_open & (menu.bloc == BLOCS.index(Bloc.CN))
         for metric, names in SURVEYED.items():
-            members = self._members(s, names)
-            if not members.any():
+            members = [s.segment_names.index(x) for x in names if x in s.segment_names]
+            if not cells.present[members].any():
                 continue
-            mine = on & members
-            by_product = np.bincount(s.choice[mine], weights=s.volume[mine], minlength=n_p)
-            total_tokens = max(s.volume[members].sum(), 1e-300)
+            by_product = cells.tokens[members].sum(axis=(0, 1, 3))
+            total_tokens = max(cells.all_tokens[members].sum(), 1e-300)
             self._add(metric, by_product[menu.is_open].sum() / total_tokens)
             if metric == "router_open_token_share":
                 self._add("router_cn_open_token_share", by_product[cn_open].sum() / total_tokens)
@@ -299,3 +272,37 @@ class Recorder:
                       for i, c in enumerate(self.TEXT)]
             out.update(zip(zip(*labels, strict=True), self._values[k].tolist(), strict=True))
         return out
+
+
+def _with_global(by_region: np.ndarray) -> np.ndarray:
+    """(regions, ...) with the sum over regions appended as a last row ("global")."""
+    return np.concatenate([by_region, by_region.sum(axis=0, keepdims=True)])
+
+
+class _Cells:
+    """This month's developers counted once into (segment, region, product, self-hosts) cells.
+
+    Every share the recorder writes is a sum over these few cells (segments x regions x
+    products x 2), so the developer arrays are read by three ``bincount`` calls a month instead
+    of one or more per metric.
+
+    Attributes:
+        heads: developers per cell; tokens: their usage per cell.
+        all_tokens: (segments, regions) usage of every developer, served or not.
+        present: per segment, whether it has any developer.
+    """
+
+    def __init__(self, s: MonthState):
+        n_s, n_r, n_p = len(s.segment_names), len(s.region_sizes), s.menu.lab.size
+        on = s.choice >= 0
+        key = ((s.developer_segment[on] * n_r + s.developer_region[on]) * n_p
+               + s.choice[on]) * 2 + s.selfhost[on]
+        shape, size = (n_s, n_r, n_p, 2), n_s * n_r * n_p * 2
+        self.heads = np.bincount(key, minlength=size).reshape(shape).astype(float)
+        # float even with no developers (bincount of nothing is an integer array)
+        self.tokens = np.bincount(key, weights=s.volume[on], minlength=size
+                                  ).reshape(shape).astype(float)
+        rows = s.developer_segment * n_r + s.developer_region
+        self.all_tokens = np.bincount(rows, weights=s.volume, minlength=n_s * n_r
+                                      ).reshape(n_s, n_r).astype(float)
+        self.present = np.bincount(s.developer_segment, minlength=n_s) > 0
