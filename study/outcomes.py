@@ -178,7 +178,11 @@ CATALOGUE: dict[str, Outcome] = {o.name: o for o in [
             "H100 equivalents", bloc="CN", log=True),
     # bloc-level metrics derived from the per-lab rows (study.tables.bloc_lab_metrics)
     Outcome("cn_openness", "bloc_openness", "Chinese labs' mean posture",
-            "openness (0 closed, 0.5 hybrid, 1 open)", bloc="CN"),
+            "openness (0 closed, 0.5 hybrid, 1 open)",
+            final="Chinese labs' mean posture (final)", bloc="CN"),
+    Outcome("cn_expected_openness", "bloc_expected_openness",
+            "Chinese labs' mean expected openness", "openness (0 closed, 0.5 hybrid, 1 open)",
+            final="Chinese labs' mean expected openness at their last decisions", bloc="CN"),
 ]}
 
 #: The key outcomes of a scenario comparison, in the order of its figure panels.

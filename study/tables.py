@@ -109,6 +109,8 @@ def default_lab_blocs() -> dict[str, str]:
 DERIVED_METRICS = {
     "bloc_open_labs": "number of the bloc's labs whose posture is open",
     "bloc_openness": "mean posture of the bloc's labs: 0 closed, 0.5 hybrid, 1 open",
+    "bloc_expected_openness": "mean openness the bloc's labs' last posture decisions were "
+                              "expected to give (before the draw)",
 }
 
 
@@ -116,7 +118,7 @@ def bloc_lab_metrics(df: pd.DataFrame, lab_blocs: dict[str, str] | None = None) 
     """Tidy rows of :data:`DERIVED_METRICS`: the labs' postures counted or averaged by home bloc.
 
     Args:
-        df: tidy table with ``lab_openness`` rows.
+        df: tidy table with ``lab_openness`` (and ``lab_expected_openness``) rows.
         lab_blocs: lab name -> bloc (default: :func:`default_lab_blocs`).
 
     Returns:
@@ -124,14 +126,21 @@ def bloc_lab_metrics(df: pd.DataFrame, lab_blocs: dict[str, str] | None = None) 
         concatenate them to ``df`` to plot them like any metric.
     """
     lab_blocs = lab_blocs or default_lab_blocs()
-    labs = df[df.metric == "lab_openness"]
-    labs = labs.assign(bloc=dim_column(labs["lab"].astype(object)).map(lab_blocs).fillna("other"))
     keys = [c for c in df.columns if c not in ("metric", "region", "bloc", "lab", "value")]
     keys = keys + ["bloc"]
     frames = []
-    for metric, how in (("bloc_open_labs", "open"), ("bloc_openness", "mean")):
+    for metric, source, how in (("bloc_open_labs", "lab_openness", "open"),
+                                ("bloc_openness", "lab_openness", "mean"),
+                                ("bloc_expected_openness", "lab_expected_openness", "mean")):
+        labs = df[df.metric == source]
+        if labs.empty:
+            continue
+        labs = labs.assign(bloc=dim_column(labs["lab"].astype(object)).map(lab_blocs)
+                           .fillna("other"))
         values = labs["value"] if how != "open" else (labs["value"] >= 1.0).astype(float)
         agg = values.groupby([labs[k] for k in keys], dropna=False, sort=False, observed=True)
         agg = (agg.sum() if how == "open" else agg.mean()).reset_index()
         frames.append(agg.assign(metric=metric, region="", lab=""))
+    if not frames:
+        return df.iloc[:0][list(df.columns)]
     return pd.concat(frames, ignore_index=True)[list(df.columns)]

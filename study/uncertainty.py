@@ -357,7 +357,7 @@ def numeric_inputs(samples: pd.DataFrame, factors: Sequence[Factor]) -> pd.DataF
 #: month: outcomes of :data:`study.outcomes.CATALOGUE` labelled as those analyses name them.
 OUTCOMES: dict[str, Outcome] = {name: CATALOGUE[name].in_final_month() for name in (
     "open_share", "row_cn_share", "cn_open_share", "us_china_gap", "open_closed_gap",
-    "closed_premium", "cn_share", "cn_token_share", "cn_openness")}
+    "closed_premium", "cn_share", "cn_token_share", "cn_openness", "cn_expected_openness")}
 DEFAULT_OUTCOMES = ("open_share", "row_cn_share", "us_china_gap", "closed_premium")
 
 
@@ -366,7 +366,7 @@ def outcome_metrics() -> list[str]:
     from study.tables import DERIVED_METRICS
     recorded = {o.metric for o in OUTCOMES.values() if o.metric not in DERIVED_METRICS}
     derived = any(o.metric in DERIVED_METRICS for o in OUTCOMES.values())
-    return sorted(recorded | ({"lab_openness"} if derived else set()))
+    return sorted(recorded | ({"lab_openness", "lab_expected_openness"} if derived else set()))
 
 
 def outcome_table(df: pd.DataFrame, outcomes: Sequence[str] | None = None,

@@ -93,3 +93,10 @@ def test_figures_and_explorer_take_their_outcomes_from_the_catalogue():
         assert SERIES[CATALOGUE[name].label] == CATALOGUE[name].key
     assert CATALOGUE["open_share"].key in SERIES.values()
     assert CATALOGUE["row_cn_share"].key in SERIES.values()
+
+
+def test_every_outcome_has_a_title_in_the_final_month_analyses():
+    """The sensitivity tables title each outcome by its final-month label; none may be blank
+    (``cn_openness`` once printed as " (openness ...)")."""
+    for name, outcome in uncertainty.OUTCOMES.items():
+        assert outcome.label.strip(), name

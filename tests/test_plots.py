@@ -283,6 +283,9 @@ def test_bloc_lab_metrics_count_and_average_the_blocs_postures(one_run):
     assert float(got.iloc[0]) == (openness[openness.lab.isin(cn)].value == 1.0).sum()
     got = tables.series(derived_last, "bloc_openness", bloc="CN").value
     assert float(got.iloc[0]) == pytest.approx(openness[openness.lab.isin(cn)].value.mean())
+    expected = tables.series(last, "lab_expected_openness")
+    got = tables.series(derived_last, "bloc_expected_openness", bloc="CN").value
+    assert float(got.iloc[0]) == pytest.approx(expected[expected.lab.isin(cn)].value.mean())
     assert set(derived.columns) == set(one_run.columns)
 
 
