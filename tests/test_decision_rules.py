@@ -17,7 +17,7 @@ from sim.capability import REFERENCE_CAPABILITY
 from sim.config import ChipsConfig, DeveloperConfig, GovernmentConfig, LabConfig, \
     MarketConfig, SegmentConfig, SimConfig
 from sim.enums import BLOCS, POSTURES, REGIONS, BanScope, Bloc, Posture, Region
-from sim.foresight import DecisionState, _lab_flows, project
+from sim.foresight import _Fixed, DecisionState, _lab_flows, project
 from sim.market import BAN_CODE, MarketInputs, Menu, ban_codes, build_menu, common_utilities, \
     lab_region_flags, market_access, representative, row_weights, token_demand
 from sim.releases import SLOTS, initial_releases, no_releases
@@ -333,9 +333,12 @@ def test_booked_sales_are_the_projected_flows_content_rules_included():
     serving_bill = sales.serving_h100e * rent / 1e9
     cfg = replace(SimConfig(), developers=plain_developers())
     for lab in (0, 1):
+        two = {"training": np.full(2, 1e5), "excluded": np.zeros((2, 2), bool),
+               "community_h100e": np.zeros(2), "open_users": np.zeros(2)}
         state = solo_state(cfg, lab=lab, rules_cost=float(rules[lab]),
-                           cloud_capture=float(capture[lab]))
-        flows = _lab_flows(shares, selfhost, menu, menu.lab == lab, heads, tokens, total, state)
+                           cloud_capture=float(capture[lab]), **two)
+        flows = {k: float(np.squeeze(v)) for k, v in _lab_flows(
+            shares, selfhost, menu, _Fixed([state], cfg), heads, tokens, total).items()}
         assert flows["revenue"] == pytest.approx(sales.revenue[lab])
         assert sales.revenue[lab] - serving_bill[lab] - sales.compliance[lab] \
             == pytest.approx(flows["profit"])
