@@ -297,3 +297,18 @@ def test_a_labs_cash_is_no_longer_inert():
     fleet = [values(run(c), "lab_compute_h100e", lab="anthropic") for c in (poor, rich)]
     assert fleet[1].iloc[-1] > 1.5 * fleet[0].iloc[-1]
     assert (fleet[1] >= fleet[0] - 1e-6).all()
+
+
+def test_an_eu_grant_conditioned_on_openness_shifts_mistrals_posture():
+    """InvestAI-style grants enter the deciding lab's money term (``DecisionState.grants``), so
+    they move Mistral's posture probabilities, seed by seed (measured: expected openness
+    0.33-0.45 without, 0.48-0.53 with 5 bn USD a year)."""
+    def openness(subsidy: float, seed: int) -> float:
+        cfg = small(seed=seed, model__horizon_months=36, model__n_developers=2000,
+                    **{"governments.EU.open_subsidy_usd_bn_per_year": subsidy})
+        df = run(cfg)
+        sel = df[(df.metric == "lab_expected_openness") & (df.lab == "mistral") & (df.month > 0)]
+        return float(sel.value.mean())
+
+    for seed in range(3):
+        assert openness(5.0, seed) > openness(0.0, seed) + 0.05
