@@ -106,6 +106,14 @@ def default_lab_blocs() -> dict[str, str]:
 
 #: Bloc-level metrics derived from the per-lab rows by :func:`bloc_lab_metrics` (the model
 #: records others itself, such as ``bloc_compute_h100e``).
+#: How each derived metric is made: (metric, the per-lab metric it reads, ``open``: count of
+#: labs at 1, ``mean``: mean over the bloc's labs).
+DERIVATIONS = (("bloc_open_labs", "lab_openness", "open"),
+               ("bloc_openness", "lab_openness", "mean"),
+               ("bloc_expected_openness", "lab_expected_openness", "mean"))
+#: The per-lab metric each derived metric reads.
+DERIVED_FROM = {metric: source for metric, source, _ in DERIVATIONS}
+
 DERIVED_METRICS = {
     "bloc_open_labs": "number of the bloc's labs whose posture is open",
     "bloc_openness": "mean posture of the bloc's labs: 0 closed, 0.5 hybrid, 1 open",
@@ -128,15 +136,14 @@ def bloc_lab_metrics(df: pd.DataFrame, lab_blocs: dict[str, str] | None = None) 
     lab_blocs = lab_blocs or default_lab_blocs()
     keys = [c for c in df.columns if c not in ("metric", "region", "bloc", "lab", "value")]
     keys = keys + ["bloc"]
+    rows = df[df.metric.isin(set(DERIVED_FROM.values()))]
+    rows = rows.assign(bloc=dim_column(rows["lab"].astype(object)).map(lab_blocs)
+                       .fillna("other"))
     frames = []
-    for metric, source, how in (("bloc_open_labs", "lab_openness", "open"),
-                                ("bloc_openness", "lab_openness", "mean"),
-                                ("bloc_expected_openness", "lab_expected_openness", "mean")):
-        labs = df[df.metric == source]
+    for metric, source, how in DERIVATIONS:
+        labs = rows[rows.metric == source]
         if labs.empty:
             continue
-        labs = labs.assign(bloc=dim_column(labs["lab"].astype(object)).map(lab_blocs)
-                           .fillna("other"))
         values = labs["value"] if how != "open" else (labs["value"] >= 1.0).astype(float)
         agg = values.groupby([labs[k] for k in keys], dropna=False, sort=False, observed=True)
         agg = (agg.sum() if how == "open" else agg.mean()).reset_index()

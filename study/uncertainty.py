@@ -363,10 +363,10 @@ DEFAULT_OUTCOMES = ("open_share", "row_cn_share", "us_china_gap", "closed_premiu
 
 def outcome_metrics() -> list[str]:
     """Metric names needed to measure :data:`OUTCOMES` (derived ones: the rows they use)."""
-    from study.tables import DERIVED_METRICS
-    recorded = {o.metric for o in OUTCOMES.values() if o.metric not in DERIVED_METRICS}
-    derived = any(o.metric in DERIVED_METRICS for o in OUTCOMES.values())
-    return sorted(recorded | ({"lab_openness", "lab_expected_openness"} if derived else set()))
+    from study.tables import DERIVED_FROM
+    recorded = {o.metric for o in OUTCOMES.values() if o.metric not in DERIVED_FROM}
+    sources = {DERIVED_FROM[o.metric] for o in OUTCOMES.values() if o.metric in DERIVED_FROM}
+    return sorted(recorded | sources)
 
 
 def outcome_table(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
